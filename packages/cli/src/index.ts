@@ -1,0 +1,1 @@
+export { main, buildProgram, formatError } from './main.js';

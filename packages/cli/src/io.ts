@@ -1,0 +1,30 @@
+/** File and stream helpers shared by the subcommands. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { CliError } from './cli-error.js';
+
+/** Reads a whole file, or standard input for `-` or no name. */
+export async function readInput(file: string | undefined): Promise<Uint8Array> {
+  if (file === undefined || file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return new Uint8Array(Buffer.concat(chunks));
+  }
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (e) {
+    throw new CliError('ERR_FILE_READ', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
+}
+
+/** Writes bytes or text to a file, or to standard output for `-` or no name. */
+export async function writeOutput(file: string | undefined, data: Uint8Array | string): Promise<void> {
+  if (file === undefined || file === '-') {
+    await new Promise<void>((resolve, reject) => process.stdout.write(data, (err) => (err ? reject(err) : resolve())));
+    return;
+  }
+  try {
+    await writeFile(file, data);
+  } catch (e) {
+    throw new CliError('ERR_FILE_WRITE', `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The `otrp` command. Each subcommand lives in its own file under commands/ and registers itself on
+ * the program; this file owns the one mapping from errors to exit codes:
+ *   exit 0 on success; exit 1 with one line `error: <CODE>: <message>` on stderr on any failure
+ *   (a usage error is ERR_USAGE), never a stack trace unless `--debug` is given.
+ */
+import { Command, CommanderError } from 'commander';
+import { isOtrpError } from '@otrp/core';
+import { CliError } from './cli-error.js';
+import { version } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('otrp')
+    .description('Open Trust Protocol (OTrP) and TEEP: TAM server, simulated TEE device, PKI, SUIT and COSE tools')
+    .version(version, '-V, --version', 'print the version and exit')
+    .option('--debug', 'show stack traces of errors')
+    .configureOutput({ outputError: () => {} }) // main() prints the one error line itself
+    .exitOverride();
+  for (const c of program.commands) c.exitOverride().configureOutput({ outputError: () => {} });
+  return program;
+}
+
+/** Runs the CLI with `argv` (as process.argv) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end with a CommanderError too, with exit code 0; commander already
+      // printed its usage message for real usage errors.
+      if (e.exitCode === 0) return 0;
+      process.stderr.write(`error: ERR_USAGE: ${e.message.replace(/^error: /, '')} (see otrp --help)\n`);
+      return 1;
+    }
+    process.stderr.write(`${formatError(e)}\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+/** One line: `error: <CODE>: <message>`; unexpected errors get ERR_INTERNAL. */
+export function formatError(e: unknown): string {
+  if (isOtrpError(e) || e instanceof CliError) return `error: ${e.code}: ${oneLine(e.message)}`;
+  const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_INTERNAL';
+  const message = e instanceof Error ? e.message : String(e);
+  return `error: ${/^[A-Z][A-Z0-9_]+$/.test(code) ? code : 'ERR_INTERNAL'}: ${oneLine(message)}`;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}

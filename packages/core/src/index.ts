@@ -1,0 +1,9 @@
+/**
+ * @otrp/core: the pure protocol core of otrp (no I/O). Layers, lowest first:
+ * wire (CBOR, EDN, hex/base64url) <- cose, jose, pki <- suit, eat <- teep, otrp.
+ */
+export { OtrpError, isOtrpError, InvalidArgument, EncodingError } from './errors.js';
+export { CborTag, CborSimple, CborFloat } from './wire/cbor-value.js';
+export type { CborValue, CborMap } from './wire/cbor-value.js';
+export { decodeCbor, encodeCbor } from './wire/cbor.js';
+export type { CborDecodeOptions, CborEncodeOptions } from './wire/cbor.js';
