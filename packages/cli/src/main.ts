@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { isOtrpError } from '@otrp/core';
 import { CliError } from './cli-error.js';
 import { version } from './version.js';
+// ---- command modules (one import per file under commands/) ----
 
 export function buildProgram(): Command {
   const program = new Command('otrp')
@@ -16,8 +17,17 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces of errors')
     .configureOutput({ outputError: () => {} }) // main() prints the one error line itself
     .exitOverride();
-  for (const c of program.commands) c.exitOverride().configureOutput({ outputError: () => {} });
+  // ---- command registration (one line per command module) ----
+  quiet(program);
   return program;
+}
+
+/** Every (sub)command throws instead of exiting, and leaves printing the error line to main(). */
+function quiet(command: Command): void {
+  for (const c of command.commands) {
+    c.exitOverride().configureOutput({ outputError: () => {} });
+    quiet(c);
+  }
 }
 
 /** Runs the CLI with `argv` (as process.argv) and returns the exit code. */
