@@ -1,0 +1,129 @@
+/** Trusted components: one row per component (TEEP TC or OTrP TA) with its current manifest. */
+import type { Selectable } from 'kysely';
+import { StoreConflict, StoreNotFound } from '../errors.js';
+import type { ListOptions, NewTrustedComponent, TcFormat, TrustedComponentRecord, TrustedComponentUpdate } from '../records.js';
+import type { TrustedComponentRepository } from '../store.js';
+import { checkBoolean, checkBytes, checkId, checkOneOf, checkPaging, checkText, checkTextOrNull, checkUint, fromBuffer, num, toBuffer } from './codec.js';
+import { atomic, guard, type RepoContext } from './context.js';
+import type { TrustedComponentsTable } from './schema.js';
+
+export const TC_FORMATS: readonly TcFormat[] = ['suit', 'otrp-ta'];
+
+export function toTrustedComponent(r: Selectable<TrustedComponentsTable>): TrustedComponentRecord {
+  return {
+    id: r.id,
+    componentId: fromBuffer(r.component_id),
+    name: r.name,
+    format: r.format as TcFormat,
+    manifest: fromBuffer(r.manifest),
+    signerSubject: r.signer_subject,
+    signerThumbprint: fromBuffer(r.signer_thumbprint),
+    sequenceNumber: num(r.sequence_number),
+    deprecated: num(r.deprecated) === 1,
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export class KyselyTrustedComponentRepository implements TrustedComponentRepository {
+  constructor(private readonly ctx: RepoContext) {}
+
+  add(input: NewTrustedComponent): Promise<TrustedComponentRecord> {
+    return guard(this.ctx, async () => {
+      const now = this.ctx.clock();
+      const row = await this.ctx.db
+        .insertInto('trusted_components')
+        .values({
+          id: input.id === undefined ? crypto.randomUUID() : checkId(input.id, 'TC id'),
+          component_id: toBuffer(checkBytes(input.componentId, 'componentId')),
+          name: checkTextOrNull(input.name, 'name'),
+          format: checkOneOf(input.format ?? 'suit', TC_FORMATS, 'format'),
+          manifest: toBuffer(checkBytes(input.manifest, 'manifest')),
+          signer_subject: checkText(input.signerSubject, 'signerSubject'),
+          signer_thumbprint: toBuffer(checkBytes(input.signerThumbprint, 'signerThumbprint')),
+          sequence_number: checkUint(input.sequenceNumber, 'sequenceNumber'),
+          deprecated: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toTrustedComponent(row);
+    });
+  }
+
+  get(id: string): Promise<TrustedComponentRecord | undefined> {
+    return guard(this.ctx, async () => {
+      const row = await this.ctx.db.selectFrom('trusted_components').selectAll().where('id', '=', checkId(id, 'TC id')).executeTakeFirst();
+      return row && toTrustedComponent(row);
+    });
+  }
+
+  findByComponentId(componentId: Uint8Array): Promise<TrustedComponentRecord | undefined> {
+    return guard(this.ctx, async () => {
+      const value = toBuffer(checkBytes(componentId, 'componentId'));
+      const row = await this.ctx.db.selectFrom('trusted_components').selectAll().where('component_id', '=', value).executeTakeFirst();
+      return row && toTrustedComponent(row);
+    });
+  }
+
+  list(options?: ListOptions & { includeDeprecated?: boolean }): Promise<TrustedComponentRecord[]> {
+    return guard(this.ctx, async () => {
+      const { limit, offset } = checkPaging(options);
+      let q = this.ctx.db.selectFrom('trusted_components').selectAll();
+      if (options?.includeDeprecated === false) q = q.where('deprecated', '=', 0);
+      const rows = await q.orderBy('id').limit(limit).offset(offset).execute();
+      return rows.map(toTrustedComponent);
+    });
+  }
+
+  updateManifest(id: string, update: TrustedComponentUpdate): Promise<TrustedComponentRecord> {
+    return guard(this.ctx, async () => {
+      const key = checkId(id, 'TC id');
+      const seq = checkUint(update.sequenceNumber, 'sequenceNumber');
+      const values = {
+        manifest: toBuffer(checkBytes(update.manifest, 'manifest')),
+        signer_subject: checkText(update.signerSubject, 'signerSubject'),
+        signer_thumbprint: toBuffer(checkBytes(update.signerThumbprint, 'signerThumbprint')),
+        sequence_number: seq,
+        updated_at: this.ctx.clock(),
+      };
+      return atomic(this.ctx, async (db) => {
+        // The sequence check sits in the WHERE clause, so two racing uploads cannot both win.
+        const row = await db
+          .updateTable('trusted_components')
+          .set(values)
+          .where('id', '=', key)
+          .where('sequence_number', '<', seq)
+          .returningAll()
+          .executeTakeFirst();
+        if (row) return toTrustedComponent(row);
+        const current = await db.selectFrom('trusted_components').select('sequence_number').where('id', '=', key).executeTakeFirst();
+        if (!current) throw new StoreNotFound(`no trusted component with id ${key}`);
+        throw new StoreConflict(`sequence number ${seq} is not higher than the stored ${num(current.sequence_number)}`);
+      });
+    });
+  }
+
+  setDeprecated(id: string, deprecated: boolean): Promise<TrustedComponentRecord> {
+    return guard(this.ctx, async () => {
+      const key = checkId(id, 'TC id');
+      const row = await this.ctx.db
+        .updateTable('trusted_components')
+        .set({ deprecated: checkBoolean(deprecated, 'deprecated') ? 1 : 0, updated_at: this.ctx.clock() })
+        .where('id', '=', key)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new StoreNotFound(`no trusted component with id ${key}`);
+      return toTrustedComponent(row);
+    });
+  }
+
+  delete(id: string): Promise<void> {
+    return guard(this.ctx, async () => {
+      const key = checkId(id, 'TC id');
+      const result = await this.ctx.db.deleteFrom('trusted_components').where('id', '=', key).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw new StoreNotFound(`no trusted component with id ${key}`);
+    });
+  }
+}

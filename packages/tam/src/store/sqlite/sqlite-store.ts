@@ -1,0 +1,53 @@
+/**
+ * The SQLite backend: better-sqlite3 under kysely's SqliteDialect. The database is opened lazily by
+ * `init()` (so a bad path surfaces as ERR_STORE_UNAVAILABLE there), with the connection pragmas set
+ * before the first query: journal mode, synchronous, busy timeout and foreign keys (off by default
+ * in SQLite, needed for the schema's references).
+ */
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { DriverErrorKind, StoreDialect } from '../dialect.js';
+import { KyselyStore } from '../kysely/kysely-store.js';
+import type { Schema } from '../kysely/schema.js';
+import { resolveSqliteConfig, type SqliteStoreConfig } from './sqlite-config.js';
+
+/** better-sqlite3 result codes (https://www.sqlite.org/rescode.html) that mean the same to the store. */
+const CONFLICT_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+const UNAVAILABLE_PREFIXES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_NOTADB', 'SQLITE_PERM'];
+
+function classifySqliteError(e: unknown): DriverErrorKind {
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (CONFLICT_CODES.has(code)) return 'conflict';
+    if (UNAVAILABLE_PREFIXES.some((p) => code.startsWith(p))) return 'unavailable';
+  }
+  // better-sqlite3 throws TypeErrors for a closed handle or a missing directory.
+  if (/database connection is not open|Cannot open database|driver has already been destroyed/i.test(e.message)) return 'unavailable';
+  return undefined;
+}
+
+export const sqliteDialect: StoreDialect = Object.freeze<StoreDialect>({
+  name: 'sqlite',
+  binaryType: 'blob',
+  autoIncrementType: 'integer',
+  autoIncrementPrimaryKey: (col) => col.primaryKey().autoIncrement(),
+  classifyError: classifySqliteError,
+});
+
+/** Creates an SQLite-backed store; call `init()` before use. */
+export function openSqliteStore(config: SqliteStoreConfig): KyselyStore {
+  const c = resolveSqliteConfig(config);
+  const db = new Kysely<Schema>({
+    dialect: new SqliteDialect({
+      database: async () => {
+        const handle = new Database(c.path, { timeout: c.busyTimeoutMs });
+        if (c.path !== ':memory:') handle.pragma(`journal_mode = ${c.journalMode}`);
+        handle.pragma(`synchronous = ${c.synchronous}`);
+        handle.pragma('foreign_keys = ON');
+        return handle;
+      },
+    }),
+  });
+  return new KyselyStore({ db, dialect: sqliteDialect, clock: c.clock ?? Date.now });
+}
