@@ -71,3 +71,28 @@ export {
   StoreInternal,
 } from './store/errors.js';
 export type { AnyStoreError, StoreErrorCode } from './store/errors.js';
+
+// ---- http ----
+export { createTamHttpServer, listenTamHttpServer, closeGracefully, ADMIN_PREFIX } from './http/server.js';
+export type { TamHttpServerOptions, ListenOptions, ListeningAddress, CloseOptions } from './http/server.js';
+export type { TamProtocolHandler, TeepExchangeContext } from './http/tam-handler.js';
+export { bearerAuth, bearerToken, generateAdminToken, MIN_ADMIN_TOKEN_LENGTH } from './http/admin-auth.js';
+export { OPENAPI_PATH, BEARER_SCHEME, ERROR_BODY_SCHEMA } from './http/openapi.js';
+export type { OpenApiOptions } from './http/openapi.js';
+export { errorResponse, lookupStatus, ERROR_STATUS_TABLE } from './http/error-response.js';
+export type { ErrorScope, ErrorResponse, ErrorStatusRow } from './http/error-response.js';
+export { TEEP_MEDIA_TYPE } from './http/media-type.js';
+export { TEEP_ROUTES, DEFAULT_TEEP_BODY_LIMIT } from './http/teep-route.js';
+export {
+  HttpError,
+  HttpUnsupportedMediaType,
+  HttpNotAcceptable,
+  HttpPayloadTooLarge,
+  HttpMethodNotAllowed,
+  HttpUnauthorized,
+  HttpBadRequest,
+  HttpNotFound,
+  HttpConfigInvalid,
+  HttpListenFailed,
+} from './http/errors.js';
+export type { AnyHttpError, HttpErrorCode } from './http/errors.js';
