@@ -46,7 +46,16 @@ export class CborSimple {
   constructor(readonly value: number) {}
 }
 
-/** A floating-point number (half, single or double precision on the wire). */
+/**
+ * A floating-point number (half, single or double precision on the wire).
+ *
+ * `width` (2, 4 or 8 bytes) is set by the decoder only when the received encoding was not the
+ * preferred (shortest exact) one, and by the EDN parser for an `_1`/`_2`/`_3` indicator; the encoder
+ * then keeps that width (except in deterministic mode), so such items still re-encode byte for byte.
+ */
 export class CborFloat {
-  constructor(readonly value: number) {}
+  constructor(
+    readonly value: number,
+    readonly width?: 2 | 4 | 8,
+  ) {}
 }
