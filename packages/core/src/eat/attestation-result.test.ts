@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { webCryptoProvider } from '../cose/webcrypto-provider.js';
+import { publicCoseKey } from '../cose/key.js';
+import type { EatClaims } from './claims.js';
+import { issueAttestationResult, verifyAttestationResult } from './attestation-result.js';
+import { suitReferenceManifest } from './teep-profile.js';
+import { coseKeyThumbprint } from '../cose/thumbprint.js';
+
+const NONCE = new Uint8Array(16).fill(3);
+
+test('Attestation Result: trusted Verifier, nonce and cnf checked in order', async () => {
+  const verifier = await webCryptoProvider.generateKeyPair('P-256');
+  const other = await webCryptoProvider.generateKeyPair('P-256');
+  const teepKey = publicCoseKey(await webCryptoProvider.generateKeyPair('P-256'));
+  const claims: EatClaims = {
+    nonce: NONCE,
+    ueid: new Uint8Array([1, ...new Uint8Array(16).fill(5)]),
+    oemid: 32473,
+    hwmodel: new Uint8Array([1]),
+    hwversion: { version: '1' },
+    manifests: [suitReferenceManifest({ uri: 'x', digest: { algorithmId: -16, bytes: new Uint8Array(32) } })],
+    cnf: { kid: await coseKeyThumbprint(teepKey) },
+  };
+  const ar = await issueAttestationResult({ claims, verifierKey: verifier });
+  const ok = await verifyAttestationResult(ar, { verifierKeys: [publicCoseKey(verifier)], nonce: NONCE, teepKey });
+  assert.deepEqual(ok.claims.hwmodel, new Uint8Array([1]));
+  const code = (p: Promise<unknown>, c: string) => assert.rejects(p, (e: { code?: string }) => e.code === c);
+  await code(verifyAttestationResult(ar, { verifierKeys: [publicCoseKey(other)], nonce: NONCE, teepKey }), 'ERR_EAT_UNTRUSTED_SIGNER');
+  await code(verifyAttestationResult(ar, { verifierKeys: [publicCoseKey(verifier)], nonce: new Uint8Array(16), teepKey }), 'ERR_EAT_NONCE_MISMATCH');
+  await code(verifyAttestationResult(ar, { verifierKeys: [publicCoseKey(verifier)], nonce: NONCE, teepKey: publicCoseKey(other) }), 'ERR_EAT_CNF_MISMATCH');
+});

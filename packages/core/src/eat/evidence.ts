@@ -1,0 +1,91 @@
+/**
+ * Evidence in the TEEP EAT profile: a COSE_Sign1 whose payload is the claims-set
+ * (draft-ietf-teep-protocol-26 §5: "COSE/JOSE Protection: see §8.2"; key identification by the
+ * RFC 9679 thumbprint in `kid`).
+ *
+ * verifyEvidence checks, in order: the signature against the configured endorsement keys (by kid,
+ * else each key), the claims against the TEEP EAT profile, eat_nonce against the expected nonce
+ * (the challenge, or the token in the Passport model, -26 §9), and cnf.kid against the thumbprint of
+ * the key that verified the TEEP message (-26 §7.1.1.1 step 2: no replay of another Agent's EAT).
+ */
+import { createSign1, decodeSign1, verifySign1 } from '../cose/sign1.js';
+import { bytesEqual } from '../cose/bytes.js';
+import type { CoseKey } from '../cose/key.js';
+import type { CryptoProvider } from '../cose/crypto-provider.js';
+import { COSE_HEADER, headerValue } from '../cose/headers.js';
+import { CoseSignatureInvalid, CoseKeyMismatch, CoseUnsupportedAlg } from '../cose/errors.js';
+import { decodeEatClaims, type EatClaims } from './claims.js';
+import { encodeEatClaims } from './claims-encode.js';
+import { EatCnfMismatch, EatNonceMismatch, EatUntrustedSigner } from './errors.js';
+import { checkTeepEatProfile } from './teep-profile.js';
+import { coseKeyThumbprint } from '../cose/thumbprint.js';
+
+const DEFAULT_ALG: Readonly<Record<string, number>> = { 'P-256': -9, Ed25519: -19 };
+
+export interface BuildEvidenceOptions {
+  readonly claims: EatClaims;
+  /** The attestation (endorsed) private key. Its RFC 9679 thumbprint becomes the kid. */
+  readonly key: CoseKey;
+  /** COSE algorithm (default ESP256 for P-256 keys, Ed25519 for Ed25519 keys). */
+  readonly alg?: number;
+  readonly provider?: CryptoProvider;
+}
+
+/** Signs a claims-set into tagged COSE_Sign1 Evidence. */
+export async function buildEvidence(options: BuildEvidenceOptions): Promise<Uint8Array> {
+  const payload = encodeEatClaims(options.claims);
+  const kid = await coseKeyThumbprint(options.key);
+  // -26 §8.2 suites use the fully specified ESP256 / Ed25519, not cose's ES256 / EdDSA defaults.
+  const alg = options.alg ?? DEFAULT_ALG[options.key.crv ?? ''];
+  return createSign1({ payload, key: { ...options.key, kid }, ...(alg !== undefined && { alg }), ...(options.provider && { provider: options.provider }) });
+}
+
+export interface VerifyEvidenceOptions {
+  /** Public keys that may sign Evidence (endorsements). */
+  readonly endorsementKeys: readonly CoseKey[];
+  /** Expected eat_nonce (challenge or token); omitted = no freshness check (timestamp mechanism). */
+  readonly nonce?: Uint8Array;
+  /** The key that verified the enclosing TEEP message; cnf.kid must be its thumbprint. */
+  readonly teepKey?: CoseKey;
+  /** Accepted COSE algorithms (default: all signature algorithms of cose/algorithms.ts). */
+  readonly algorithms?: readonly number[];
+  readonly provider?: CryptoProvider;
+}
+
+export interface VerifiedEvidence {
+  readonly claims: EatClaims;
+  /** The endorsement key that verified the signature. */
+  readonly endorsementKey: CoseKey;
+}
+
+export async function verifyEvidence(evidence: Uint8Array, options: VerifyEvidenceOptions): Promise<VerifiedEvidence> {
+  const { headers } = decodeSign1(evidence);
+  const kid = headerValue(headers, COSE_HEADER.kid);
+  const withPrints = await Promise.all(options.endorsementKeys.map(async (k) => ({ key: k, print: await coseKeyThumbprint(k) })));
+  const byKid = kid instanceof Uint8Array ? withPrints.filter(({ key, print }) => bytesEqual(print, kid) || (key.kid !== undefined && bytesEqual(key.kid, kid))) : [];
+  const candidates = byKid.length ? byKid : withPrints;
+  let verified: { payload: Uint8Array; key: CoseKey } | undefined;
+  let lastError: unknown;
+  for (const { key } of candidates) {
+    try {
+      const r = await verifySign1(evidence, key, { ...(options.algorithms && { algorithms: options.algorithms }), ...(options.provider && { provider: options.provider }) });
+      verified = { payload: r.payload, key };
+      break;
+    } catch (e) {
+      if (!(e instanceof CoseSignatureInvalid || e instanceof CoseKeyMismatch || e instanceof CoseUnsupportedAlg)) throw e;
+      lastError = e;
+    }
+  }
+  if (!verified) throw new EatUntrustedSigner({ cause: lastError });
+  const claims = decodeEatClaims(verified.payload);
+  checkTeepEatProfile(claims, { nonceRequired: options.nonce !== undefined });
+  if (options.nonce !== undefined && !bytesEqual(claims.nonce as Uint8Array, options.nonce)) {
+    throw new EatNonceMismatch('eat_nonce does not match the challenge or token of the request');
+  }
+  if (options.teepKey !== undefined) {
+    const expected = await coseKeyThumbprint(options.teepKey);
+    const cnf = claims.cnf as { kid: Uint8Array };
+    if (!bytesEqual(cnf.kid, expected)) throw new EatCnfMismatch('cnf does not name the key that signed the TEEP message');
+  }
+  return { claims, endorsementKey: verified.key };
+}

@@ -1,0 +1,145 @@
+/**
+ * The TEEP Agent session machine, one per TAM (RFC 9397 §6.2.1 conceptual API;
+ * draft-ietf-teep-protocol-26 §7.2):
+ *
+ *   requestTA / unrequestTA        -> remember the request, ask the broker to connect (or nothing)
+ *   requestPolicyCheck             -> this TAM's URI once, until a message from it was processed
+ *   processError                   -> note a transport failure
+ *   processTeepMessage             -> QueryResponse / Success / Error (or nothing)
+ *
+ * processTeepMessage validates before anything else (-26 §4.1.2): COSE structure, a signature
+ * algorithm of a supported suite (else Error 5), the TAM's key from the trust port (a bad
+ * certificate is Error 6 or 9), the signature, then the TEEP message. Every failure is answered
+ * with an Error (agent-error.ts); the Agent never throws for bad input.
+ */
+import { verifySign1 } from '../cose/sign1.js';
+import { verifySign } from '../cose/sign.js';
+import { COSE_HEADER, headerValue, type CoseHeaders } from '../cose/headers.js';
+import { publicCoseKey, type CoseKey } from '../cose/key.js';
+import { coseKeyThumbprint } from '../cose/thumbprint.js';
+import { decodeTeepMessage, type TeepMessage } from './messages/teep-message.js';
+import { openTeepMessage } from './secured-message.js';
+import { TeepMalformedMessage, TeepUnexpectedMessage, TeepUnsupportedCipherSuites } from './errors.js';
+import { suiteAlg } from './cipher-suites.js';
+import { resolveTeepProfile, type TeepProfileName } from './profiles.js';
+import type { SuitComponentIdentifier } from './messages/fields.js';
+import { componentIdToHex, componentKey, toHex } from './session-util.js';
+import { resolveAgentConfig, type ResolvedAgentConfig } from './agent-config.js';
+import { errorReply } from './agent-error.js';
+import { handleQueryRequest } from './agent-query-request.js';
+import { handleUpdate } from './agent-update.js';
+import type { AgentConfig, AgentSessionState, AgentStepResult } from './agent-types.js';
+
+/** A new per-TAM session. */
+export function createAgentSession(tamUri: string, profile?: TeepProfileName): AgentSessionState {
+  return { version: 1, tamUri, profile: resolveTeepProfile(profile).name, requested: [], unneeded: [], policyCheckPending: false };
+}
+
+const connect = (state: AgentSessionState): AgentStepResult => ({ state, outputs: [{ type: 'connect', tamUri: state.tamUri }], events: [] });
+
+export interface RequestTaInput {
+  readonly componentId: SuitComponentIdentifier;
+  /** Minimum acceptable manifest sequence number (requested-tc-info). */
+  readonly tcManifestSequenceNumber?: bigint;
+  readonly haveBinary?: boolean;
+}
+
+/** RequestTA: nothing when the component is installed, else remember it and ask for a connection. */
+export async function requestTA(config: AgentConfig, state: AgentSessionState, input: RequestTaInput): Promise<AgentStepResult> {
+  const key = componentKey(input.componentId);
+  const installed = await config.tcStore.list();
+  if (installed.some((tc) => tc.componentIds.some((id) => componentKey(id) === key))) return { state, outputs: [], events: [] };
+  const entry = {
+    componentId: componentIdToHex(input.componentId),
+    ...(input.tcManifestSequenceNumber !== undefined && { tcManifestSequenceNumber: input.tcManifestSequenceNumber.toString() }),
+    ...(input.haveBinary !== undefined && { haveBinary: input.haveBinary }),
+  };
+  const requested = [...state.requested.filter((r) => r.componentId.join('/') !== key), entry];
+  return connect({ ...state, requested });
+}
+
+/** UnrequestTA: the manifest that installed the component goes to unneeded-manifest-list. */
+export async function unrequestTA(config: AgentConfig, state: AgentSessionState, componentId: SuitComponentIdentifier): Promise<AgentStepResult> {
+  const key = componentKey(componentId);
+  const requested = state.requested.filter((r) => r.componentId.join('/') !== key);
+  const tc = (await config.tcStore.list()).find((t) => t.componentIds.some((id) => componentKey(id) === key));
+  if (!tc) return { state: { ...state, requested }, outputs: [], events: [] };
+  const manifest = componentIdToHex(tc.manifestId);
+  const unneeded = state.unneeded.some((u) => u.join('/') === manifest.join('/')) ? state.unneeded : [...state.unneeded, manifest];
+  return connect({ ...state, requested, unneeded });
+}
+
+/** RequestPolicyCheck: this TAM's URI, once until the TAM has been heard from (-26 §7.2). */
+export function requestPolicyCheck(state: AgentSessionState): AgentStepResult {
+  if (state.policyCheckPending) return { state, outputs: [], events: [] };
+  return connect({ ...state, policyCheckPending: true });
+}
+
+/** ProcessError: a transport failure towards this TAM (implementation specific: noted in the state). */
+export function processError(state: AgentSessionState, detail?: string): AgentStepResult {
+  return { state: { ...state, processErrorSinceQueryResponse: true, policyCheckPending: false }, outputs: [], events: [{ type: 'transport-error', ...(detail && { detail }) }] };
+}
+
+/** ProcessTeepMessage: see the module comment. */
+export async function processTeepMessage(config: AgentConfig, state: AgentSessionState, bytes: Uint8Array): Promise<AgentStepResult> {
+  const c = resolveAgentConfig({ ...config, profile: state.profile });
+  const heard: AgentSessionState = { ...state, policyCheckPending: false };
+  let verified: { message: TeepMessage; tamKey: CoseKey };
+  try {
+    verified = await verifyTamMessage(c, bytes);
+  } catch (e) {
+    // -26 §4.6: the Error echoes the token of the message it answers, even one that could not be
+    // verified (unsupported suite, bad certificate): the TAM needs it to match the Error and react.
+    return errorReply(c, heard, e, tokenOf(c, bytes));
+  }
+  const { message, tamKey } = verified;
+  const withTam: AgentSessionState = { ...heard, tamKid: toHex(await coseKeyThumbprint(tamKey)) };
+  try {
+    if (message.type === 'query-request') return await handleQueryRequest(c, withTam, message, tamKey);
+    if (message.type === 'update') return await handleUpdate(c, withTam, message);
+    throw new TeepUnexpectedMessage(`an Agent never receives a ${message.type} message`);
+  } catch (e) {
+    return errorReply(c, withTam, e, 'token' in message ? { ...(message.token && { token: message.token }) } : {});
+  }
+}
+
+/** Steps 1-5 of -26 §4.1.2; returns the message and the TAM key that verified it. */
+async function verifyTamMessage(c: ResolvedAgentConfig, bytes: Uint8Array): Promise<{ message: TeepMessage; tamKey: CoseKey }> {
+  const opened = openTeepMessage(bytes);
+  if (opened.wrapper === 'none') throw new TeepMalformedMessage('a TEEP message must be protected by COSE_Sign1 or COSE_Sign (-26 §4.1.2)');
+  const ours = c.suites.map(suiteAlg).filter((a): a is number => a !== undefined);
+  const signers = opened.wrapper === 'COSE_Sign1' ? [opened.headers as CoseHeaders] : (opened.signers ?? []);
+  if (!signers.some((h) => ours.includes(headerValue(h, COSE_HEADER.alg) as number))) {
+    throw new TeepUnsupportedCipherSuites('the TAM signed with no cipher suite this Agent supports');
+  }
+  const keys = new Map<CoseHeaders, CoseKey>();
+  const resolver = async (h: CoseHeaders) => {
+    const k = await c.tamTrust.resolve(h);
+    if (k) keys.set(h, k);
+    return k;
+  };
+  const options = { algorithms: ours, ...(c.provider && { provider: c.provider }) };
+  let payload: Uint8Array;
+  let tamKey: CoseKey | undefined;
+  if (opened.wrapper === 'COSE_Sign1') {
+    const r = await verifySign1(bytes, resolver, options);
+    payload = r.payload;
+    tamKey = keys.get(r.headers) ?? [...keys.values()][0];
+  } else {
+    const r = await verifySign(bytes, resolver, options);
+    payload = r.payload;
+    tamKey = keys.get(r.signers.find((s) => s.verified)!.headers);
+  }
+  const message = decodeTeepMessage(payload, { profile: c.teepProfile });
+  return { message, tamKey: publicCoseKey(tamKey as CoseKey) };
+}
+
+/** The token of a message that could not be verified, so that the Error can echo it (-26 §4.6). */
+function tokenOf(c: ResolvedAgentConfig, bytes: Uint8Array): { token?: Uint8Array } {
+  try {
+    const m = decodeTeepMessage(openTeepMessage(bytes).payload, { profile: c.teepProfile });
+    return 'token' in m && m.token ? { token: m.token } : {};
+  } catch {
+    return {};
+  }
+}

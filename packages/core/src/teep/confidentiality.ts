@@ -1,0 +1,44 @@
+/**
+ * Encryption of EATs and SUIT reports to the TAM (draft-ietf-teep-protocol-26 §8.2): the Agent
+ * "SHOULD encrypt it using the TAM as the recipient" with ES-DH: a COSE_Encrypt (two layers, content
+ * never detached) whose recipient uses ECDH-ES+A128KW, and whose COSE_KDF_Context
+ * SuppPubInfo.other is "EAT Encryption" for an EAT and "SUIT Report Encryption" for a SUIT report.
+ * The content algorithm is A128GCM (the suit-sha256-esp256-ecdh-a128gcm profile's).
+ */
+import { COSE_ALG } from '../cose/algorithms.js';
+import { createEncrypt, decryptEncrypt } from '../cose/encrypt.js';
+import type { CoseKey } from '../cose/key.js';
+import type { CryptoProvider } from '../cose/crypto-provider.js';
+import { COSE_TAG } from '../cose/message.js';
+import { decodeCbor } from '../wire/cbor.js';
+import { CborTag } from '../wire/cbor-value.js';
+
+/** KDF context `other` strings (-26 §8.2). */
+export const TEEP_KDF_OTHER = { eat: 'EAT Encryption', suitReport: 'SUIT Report Encryption' } as const;
+export type TeepEncryptedContent = keyof typeof TEEP_KDF_OTHER;
+
+/** Encrypts `plaintext` (a signed EAT or SUIT report) to the TAM's key-agreement public key. */
+export async function encryptToTam(plaintext: Uint8Array, tamKey: CoseKey, content: TeepEncryptedContent, provider?: CryptoProvider): Promise<Uint8Array> {
+  return createEncrypt({
+    plaintext,
+    alg: COSE_ALG.A128GCM,
+    recipients: [{ alg: COSE_ALG['ECDH-ES+A128KW'], key: tamKey, kdf: { suppPubOther: TEEP_KDF_OTHER[content] } }],
+    ...(provider && { provider }),
+  });
+}
+
+/** True when `bytes` is a tagged COSE_Encrypt (how an encrypted payload is told from a signed one). */
+export function isEncryptedToTam(bytes: Uint8Array): boolean {
+  try {
+    const v = decodeCbor(bytes);
+    return v instanceof CborTag && v.tag === COSE_TAG.COSE_Encrypt;
+  } catch {
+    return false;
+  }
+}
+
+/** Decrypts what `encryptToTam` produced with the TAM's key-agreement private key. */
+export async function decryptFromAgent(bytes: Uint8Array, tamPrivateKey: CoseKey, content: TeepEncryptedContent, provider?: CryptoProvider): Promise<Uint8Array> {
+  const r = await decryptEncrypt(bytes, tamPrivateKey, { kdf: { suppPubOther: TEEP_KDF_OTHER[content] }, ...(provider && { provider }) });
+  return r.plaintext;
+}

@@ -1,0 +1,180 @@
+/**
+ * Negative cases of the session machines, asserting codes: bad signature, wrong key, replayed token
+ * or challenge, expired token, SUIT report nonce mismatch, and what the Agent answers to bad input.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeCbor } from '../wire/cbor.js';
+import { encodeReport } from '../suit/report.js';
+import { coseKeyThumbprint } from '../cose/thumbprint.js';
+import { createSign1 } from '../cose/sign1.js';
+import type { CoseKey } from '../cose/key.js';
+import { encodeTeepMessage, type TeepMessage } from './messages/teep-message.js';
+import { createAgentSession, processTeepMessage as agentProcess } from './agent-session.js';
+import { processConnect, processTeepMessage as tamProcess } from './tam-session.js';
+import { signTeepPayload } from './cipher-suites.js';
+import { protectReport } from './suit-reports.js';
+import { DRAFT_26, TEEP_CIPHER_SUITE, SUIT_COSE_PROFILE } from './profiles.js';
+import type { TeepErrorMessage } from './messages/teep-error.js';
+import type { Update } from './messages/update.js';
+import type { AgentStepResult } from './agent-types.js';
+import type { TeepOutbound } from './tam-types.js';
+import { createPeerTrust } from './peer-trust.js';
+import { runSession, T0 } from './test-support/exchange.js';
+import { makeKeys, makeRelease, makeWorld, type World, type WorldKeys } from './test-support/world.js';
+
+const TAM_URI = 'https://tam.example/teep';
+let shared: WorldKeys | undefined;
+const keys = async () => (shared ??= await makeKeys());
+const rejects = (p: Promise<unknown>, code: string) => assert.rejects(p, (e: { code?: string }) => e.code === code);
+const sentError = (r: AgentStepResult): TeepErrorMessage => {
+  assert.equal(r.outputs.length, 1);
+  const out = r.outputs[0] as TeepOutbound;
+  assert.equal(out.type, 'error');
+  return out.message as TeepErrorMessage;
+};
+const flipLast = (b: Uint8Array) => {
+  const c = b.slice();
+  c[c.length - 1]! ^= 1;
+  return c;
+};
+const resign = (m: TeepMessage, key: CoseKey) => signTeepPayload(encodeTeepMessage(m), [key], [TEEP_CIPHER_SUITE.sign1Esp256]);
+
+/** Runs ProcessConnect and lets the Agent answer the QueryRequest. */
+async function firstRound(w: World) {
+  const c = await processConnect(w.tam, { now: T0 });
+  const a = await agentProcess(w.agent, createAgentSession(TAM_URI), c.outputs[0]!.bytes);
+  return { tamState: c.state, qr: c.outputs[0]!, agent: a, response: a.outputs[0] as TeepOutbound };
+}
+
+test('TAM: a QueryResponse with a bad signature is dropped (ERR_COSE_SIGNATURE_INVALID), the token stays usable', async () => {
+  const w = await makeWorld({ model: 'passport' }, await keys());
+  const r = await firstRound(w);
+  await rejects(tamProcess(w.tam, r.tamState, flipLast(r.response.bytes), { now: T0 }), 'ERR_COSE_SIGNATURE_INVALID');
+  // Nothing was consumed: the genuine answer is still accepted.
+  const ok = await tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 });
+  assert.equal(ok.state.phase, 'closed');
+});
+
+test('TAM: a message signed by an unknown key (ERR_COSE_NO_KEY) or by a stranger under the Agent kid (ERR_COSE_SIGNATURE_INVALID)', async () => {
+  const w = await makeWorld({ model: 'passport' }, await keys());
+  const r = await firstRound(w);
+  const stranger = { ...w.keys.stranger, kid: await coseKeyThumbprint(w.keys.stranger) };
+  await rejects(tamProcess(w.tam, r.tamState, await resign(r.response.message, stranger), { now: T0 }), 'ERR_COSE_NO_KEY');
+  const spoofed = await createSign1({ payload: encodeTeepMessage(r.response.message), key: { ...w.keys.stranger, kid: await coseKeyThumbprint(w.keys.agentTeep) }, alg: -9 });
+  await rejects(tamProcess(w.tam, r.tamState, spoofed, { now: T0 }), 'ERR_COSE_SIGNATURE_INVALID');
+});
+
+test('TAM: a replayed QueryResponse (token) is rejected with ERR_TEEP_REPLAYED, against the new and the stale state', async () => {
+  const w = await makeWorld({ model: 'passport' }, await keys());
+  w.policy.wanted = [await makeRelease('SecureFS', 1, w.keys.tcSigner)];
+  const r = await firstRound(w);
+  const t = await tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 });
+  assert.equal(t.state.phase, 'awaiting-result');
+  await rejects(tamProcess(w.tam, t.state, r.response.bytes, { now: T0 }), 'ERR_TEEP_REPLAYED');
+  await rejects(tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 }), 'ERR_TEEP_REPLAYED');
+  // The Success is accepted once; a replay of it is refused too.
+  const s = await agentProcess(w.agent, r.agent.state, t.outputs[0]!.bytes);
+  const success = (s.outputs[0] as TeepOutbound).bytes;
+  assert.equal((await tamProcess(w.tam, t.state, success, { now: T0 })).state.phase, 'closed');
+  await rejects(tamProcess(w.tam, t.state, success, { now: T0 }), 'ERR_TEEP_REPLAYED');
+  // A replayed Update reinstalls the same sequence number (not lower: no rollback); its answer is a replay for the TAM.
+  const again = await agentProcess(w.agent, s.state, t.outputs[0]!.bytes);
+  assert.equal((again.outputs[0] as TeepOutbound).type, 'success');
+  await rejects(tamProcess(w.tam, t.state, (again.outputs[0] as TeepOutbound).bytes, { now: T0 }), 'ERR_TEEP_REPLAYED');
+});
+
+test('TAM: a replayed QueryResponse in the Background-Check model (challenge) is rejected with ERR_TEEP_REPLAYED', async () => {
+  const w = await makeWorld({ model: 'background-check' }, await keys());
+  const r = await firstRound(w);
+  assert.equal((r.qr.message as { challenge?: Uint8Array }).challenge?.length, 32);
+  assert.equal((await tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 })).state.phase, 'closed');
+  await rejects(tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 }), 'ERR_TEEP_REPLAYED');
+});
+
+test('TAM: an answer after the token expired is dropped (ERR_TEEP_TOKEN_EXPIRED); a foreign token is unknown', async () => {
+  const w = await makeWorld({ model: 'passport', tam: { tokenLifetimeMs: 60_000 } }, await keys());
+  const r = await firstRound(w);
+  await rejects(tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 + 61_000 }), 'ERR_TEEP_TOKEN_EXPIRED');
+  const other = await firstRound(w);
+  await rejects(tamProcess(w.tam, other.tamState, r.response.bytes, { now: T0 }), 'ERR_TEEP_TOKEN_UNKNOWN');
+});
+
+test('TAM: a Success whose SUIT report nonce is not the Update token is dropped (ERR_TEEP_REPORT_NONCE_MISMATCH)', async () => {
+  const w = await makeWorld({ model: 'passport' }, await keys());
+  w.policy.wanted = [await makeRelease('SecureFS', 1, w.keys.tcSigner)];
+  const r = await firstRound(w);
+  const t = await tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 });
+  const token = (t.outputs[0]!.message as Update).token!;
+  const report = encodeReport({ reference: { uri: '', digest: { algorithmId: -16, bytes: new Uint8Array(32) } }, nonce: new Uint8Array(16).fill(9), records: [], result: true });
+  const suitReports = [await protectReport(report, w.keys.agentReport, undefined)];
+  const forged = await resign({ type: 'success', token, suitReports }, w.keys.agentTeep);
+  await rejects(tamProcess(w.tam, t.state, forged, { now: T0 }), 'ERR_TEEP_REPORT_NONCE_MISMATCH');
+  // A report signed with the TEEP key instead of the report key is not authenticated.
+  const wrongKey = [await protectReport(report, w.keys.agentTeep, undefined)];
+  const other = await firstRound(w);
+  const t2 = await tamProcess(w.tam, other.tamState, other.response.bytes, { now: T0 });
+  const token2 = (t2.outputs[0]!.message as Update).token!;
+  await rejects(tamProcess(w.tam, t2.state, await resign({ type: 'success', token: token2, suitReports: wrongKey }, w.keys.agentTeep), { now: T0 }), 'ERR_TEEP_REPORT_INVALID');
+});
+
+test('Agent: a QueryRequest with a bad signature or from an unknown TAM key is answered with Error 1', async () => {
+  const w = await makeWorld({ model: 'passport' }, await keys());
+  const c = await processConnect({ ...w.tam, initialOffer: { cipherSuites: [TEEP_CIPHER_SUITE.sign1Esp256] } }, { now: T0 });
+  const bad = await agentProcess(w.agent, createAgentSession(TAM_URI), flipLast(c.outputs[0]!.bytes));
+  const e1 = sentError(bad);
+  assert.equal(e1.errCode, DRAFT_26.errorCodes.ERR_PERMANENT_ERROR);
+  assert.deepEqual(e1.token, (c.outputs[0]!.message as { token?: Uint8Array }).token, 'the token is echoed (-26 §4.6)');
+  assert.deepEqual(bad.events, [{ type: 'error-sent', name: 'ERR_PERMANENT_ERROR', code: 'ERR_COSE_SIGNATURE_INVALID' }]);
+  const stranger = { ...w.keys.stranger, kid: await coseKeyThumbprint(w.keys.stranger) };
+  const unknown = await agentProcess(w.agent, createAgentSession(TAM_URI), await resign(c.outputs[0]!.message, stranger));
+  assert.equal(sentError(unknown).errCode, 1);
+  assert.equal(unknown.events[0]?.type === 'error-sent' && unknown.events[0].code, 'ERR_COSE_NO_KEY');
+});
+
+test('Agent: bad TEEP content and unsupported options get the Error the draft requires', async () => {
+  const w = await makeWorld({ model: 'passport' }, await keys());
+  const tamSign = (m: Uint8Array) => signTeepPayload(m, [w.keys.tamP256], [TEEP_CIPHER_SUITE.sign1Esp256]);
+  const send = async (payload: Uint8Array) => agentProcess(w.agent, createAgentSession(TAM_URI), await tamSign(payload));
+  const suites = [TEEP_CIPHER_SUITE.sign1Esp256];
+  const profiles = [SUIT_COSE_PROFILE.sha256Esp256EcdhA128ctr];
+  // The attestation bit clear and no token (docs/teep-decisions.md §1).
+  const noToken = await send(encodeCbor([1, new Map(), [[[18, -9]]], [[-16, -9, -29, -65534]], 2]));
+  assert.equal(sentError(noToken).errCode, 1);
+  assert.equal(noToken.events[0]?.type === 'error-sent' && noToken.events[0].code, 'ERR_TEEP_TOKEN_REQUIRED');
+  // A message an Agent never receives.
+  const success = await send(encodeTeepMessage({ type: 'success', token: new Uint8Array(8) }));
+  assert.equal(success.events[0]?.type === 'error-sent' && success.events[0].code, 'ERR_TEEP_UNEXPECTED_MESSAGE');
+  assert.deepEqual(sentError(success).token, new Uint8Array(8));
+  // Only the timestamp freshness mechanism offered: Error 3 with the Agent's mechanisms.
+  const token = new Uint8Array(8).fill(1);
+  const fresh = await send(encodeTeepMessage({ type: 'query-request', token, supportedFreshnessMechanisms: [1], supportedTeepCipherSuites: suites, supportedSuitCoseProfiles: profiles, dataItemRequested: 3 }));
+  const e3 = sentError(fresh);
+  assert.equal(e3.errCode, 3);
+  assert.deepEqual(e3.supportedFreshnessMechanisms, [0]);
+  assert.deepEqual(e3.token, token);
+  // A TAM SUIT report signed with an algorithm of no supported SUIT COSE profile: Error 8.
+  const es384 = await createSign1({ payload: new Uint8Array([0xa0]), key: await (await import('../cose/webcrypto-provider.js')).webCryptoProvider.generateKeyPair('P-384') });
+  const rep = await send(encodeTeepMessage({ type: 'query-request', token, suitReports: [es384], supportedTeepCipherSuites: suites, supportedSuitCoseProfiles: profiles, dataItemRequested: 2 }));
+  const e8 = sentError(rep);
+  assert.equal(e8.errCode, 8);
+  assert.deepEqual(e8.supportedSuitCoseProfiles, DRAFT_26.suitCoseProfiles);
+});
+
+test('TAM: a closed session takes no message (ERR_TEEP_SESSION_STATE); the Agent of the session cannot change (ERR_TEEP_PEER_MISMATCH)', async () => {
+  const w = await makeWorld({ model: 'passport' }, await keys());
+  w.policy.wanted = [await makeRelease('SecureFS', 1, w.keys.tcSigner)];
+  const x = await runSession(w, createAgentSession(TAM_URI));
+  assert.equal(x.tamState.phase, 'closed');
+  await rejects(tamProcess(w.tam, x.tamState, x.transcript[1]!.out.bytes, { now: T0 }), 'ERR_TEEP_SESSION_STATE');
+  // Another Agent, trusted too, answering an Update that was sent to the first one.
+  const second = await makeWorld({ model: 'passport' }, await keys());
+  second.policy.wanted = w.policy.wanted;
+  const r = await firstRound(second);
+  const t = await tamProcess(second.tam, r.tamState, r.response.bytes, { now: T0 });
+  assert.equal(t.state.phase, 'awaiting-result');
+  const stranger = { ...w.keys.stranger, kid: await coseKeyThumbprint(w.keys.stranger) };
+  const tam = { ...second.tam, agentTrust: createPeerTrust({ keys: [w.keys.agentTeep, w.keys.stranger] }) };
+  const forged = await resign({ type: 'success', token: (t.outputs[0]!.message as Update).token! }, stranger);
+  await rejects(tamProcess(tam, t.state, forged, { now: T0 }), 'ERR_TEEP_PEER_MISMATCH');
+});
