@@ -85,6 +85,15 @@ test('a revoked leaf fails with ERR_CERTIFICATE_REVOKED (TEEP 6); a CRL without 
   });
 });
 
+test('a leaf revoked without a reason (or as unspecified) is still ERR_CERTIFICATE_REVOKED: the CRL stays valid DER', async () => {
+  for (const reason of [undefined, 'unspecified'] as const) {
+    const { der } = await fx.leaf('device');
+    const serialNumber = new x509.X509Certificate(der as Uint8Array<ArrayBuffer>).serialNumber;
+    const crl = await createCrl({ issuer: fx.branches['device-ca'], entries: [{ serialNumber, revocationDate: new Date(), ...(reason ? { reason } : {}) }], crlNumber: 3 });
+    await rejects(validateChain({ chain: [der], anchors: anchorsFor('device-ca'), role: 'device', crls: [crl] }), 'ERR_CERTIFICATE_REVOKED');
+  }
+});
+
 test('CRLs given but none current for the issuer: ERR_REVOCATION_UNKNOWN (fail closed)', async () => {
   const { der } = await fx.leaf('device');
   const otherCa = await createCrl({ issuer: fx.branches['tam-ca'], entries: [], crlNumber: 1 });

@@ -49,6 +49,9 @@ export interface CreateCrlOptions {
 }
 
 const CRL_NUMBER_OID = '2.5.29.20';
+const CRL_REASON_OID = '2.5.29.21';
+/** DER ENUMERATED 0 (unspecified), the reasonCode extension's value. */
+const REASON_UNSPECIFIED_DER = new Uint8Array([0x0a, 0x01, 0x00]);
 
 /** Creates a DER CRL signed by the CA. */
 export async function createCrl(options: CreateCrlOptions): Promise<Uint8Array> {
@@ -78,11 +81,16 @@ export async function createCrl(options: CreateCrlOptions): Promise<Uint8Array> 
       await x509.AuthorityKeyIdentifierExtension.create(caKey),
       new x509.Extension(CRL_NUMBER_OID, false, derInteger(options.crlNumber)),
     ],
-    entries: options.entries.map((e) => ({
-      serialNumber: e.serialNumber,
-      revocationDate: e.revocationDate,
-      ...(e.reason !== undefined ? { reason: CRL_REASON[e.reason] as number as x509.X509CrlReason } : {}),
-    })),
+    entries: options.entries.map((e) => {
+      const reason = e.reason === undefined ? 0 : CRL_REASON[e.reason];
+      // @peculiar/x509 writes an EMPTY crlEntryExtensions SEQUENCE when it adds no reason (no reason
+      // given, or unspecified = 0, which it tests as falsy). RFC 5280 §5.1 requires SEQUENCE SIZE (1..MAX),
+      // and pkijs rightly refuses such a CRL. So reason 0 goes in explicitly as an extension (a SHOULD-NOT
+      // of RFC 5280 §5.3.1, against a CRL no validator accepts).
+      return reason === 0
+        ? { serialNumber: e.serialNumber, revocationDate: e.revocationDate, extensions: [new x509.Extension(CRL_REASON_OID, false, REASON_UNSPECIFIED_DER)] }
+        : { serialNumber: e.serialNumber, revocationDate: e.revocationDate, reason: reason as number as x509.X509CrlReason };
+    }),
   });
   return new Uint8Array(crl.rawData);
 }
