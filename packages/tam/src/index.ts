@@ -96,3 +96,35 @@ export {
   HttpListenFailed,
 } from './http/errors.js';
 export type { AnyHttpError, HttpErrorCode } from './http/errors.js';
+
+// ---- admin ----
+export { registerAdminApi, ADMIN_ROUTES } from './admin/admin-api.js';
+export type { AdminApiDeps } from './admin/admin-deps.js';
+export { checkTcUpload } from './admin/upload-check.js';
+export type { SignerTrust, CheckedTcUpload } from './admin/upload-check.js';
+export { ADMIN_ACTOR } from './admin/audit.js';
+export { SUIT_ENVELOPE_MEDIA_TYPES, DEFAULT_MAX_UPLOAD_BYTES } from './admin/upload-body.js';
+export {
+  AdminError,
+  AdminInvalidUpload,
+  AdminUnsupportedMediaType,
+  AdminSignerChainMissing,
+  AdminUnsupportedManifest,
+  AdminSequenceNotHigher,
+  AdminInvalidArgument,
+} from './admin/errors.js';
+export type { AnyAdminError, AdminErrorCode } from './admin/errors.js';
+
+// ---- service ----
+export { TamService, TAM_ACTOR } from './service/tam-service.js';
+export type { TamServiceOptions, ServiceLogger } from './service/tam-service.js';
+export { startTamServer, adminTokenFromDataDir, ADMIN_TOKEN_FILE } from './service/server.js';
+export type { TamServerOptions, RunningTamServer } from './service/server.js';
+export { loadPkiTrust } from './service/trust.js';
+export type { PkiTrust, TamKeys, EnrolledDeviceKey } from './service/trust.js';
+export { parseTamConfig, parseListen, DEFAULT_LISTEN, DEFAULT_DATA_DIR, DEFAULT_PKI_DIR, LOG_LEVELS } from './service/config.js';
+export type { TamFileConfig, ReferenceValuesConfig, LogLevel } from './service/config.js';
+export { TamServiceError, TamDeviceBlocked, TamDeviceBackingOff, TamConfigInvalid, TamPkiUnusable } from './service/errors.js';
+export type { AnyTamServiceError, TamServiceErrorCode } from './service/errors.js';
+export { createTamLogger } from './service/logger.js';
+export type { TamLoggerOptions } from './service/logger.js';
