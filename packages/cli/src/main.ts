@@ -9,6 +9,13 @@ import { isOtrpError } from '@otrp/core';
 import { CliError } from './cli-error.js';
 import { version } from './version.js';
 // ---- command modules (one import per file under commands/) ----
+import { registerPki } from './commands/pki.js';
+import { registerTeep } from './commands/teep.js';
+import { registerDecode } from './commands/decode.js';
+import { registerEncode } from './commands/encode.js';
+import { registerSuit } from './commands/suit.js';
+import { registerTam } from './commands/tam.js';
+import { registerOtrp } from './commands/otrp.js';
 
 export function buildProgram(): Command {
   const program = new Command('otrp')
@@ -18,6 +25,13 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: () => {} }) // main() prints the one error line itself
     .exitOverride();
   // ---- command registration (one line per command module) ----
+  registerPki(program);
+  registerTeep(program);
+  registerDecode(program);
+  registerEncode(program);
+  registerSuit(program);
+  registerTam(program);
+  registerOtrp(program);
   quiet(program);
   return program;
 }

@@ -1,0 +1,50 @@
+/**
+ * Finding the session an Agent message belongs to. Cookies are not used (otrp-over-http-15 §3) and
+ * every POST is independent, so the TAM correlates by the freshness value the Agent echoes
+ * (docs/teep-decisions.md §1): the `token` of a QueryResponse, Success or Error, or, for a
+ * Background-Check QueryResponse (which carries no token), the challenge as the Evidence's eat_nonce.
+ *
+ * This is a lookup key only, read without verifying anything (the Evidence is decrypted first when it
+ * is encrypted to the TAM, -26 §8.2). The session machine then verifies the message and matches the
+ * value again against the session's outstanding request, so a forged key finds nothing it can use.
+ */
+import {
+  decodeCbor, decodeSign1, decodeTeepMessage, decryptFromAgent, isEncryptedToTam, openTeepMessage, TeepTokenUnknown,
+} from '@otrp/core';
+import type { CoseKey, CryptoProvider, TeepMessage, TeepProfileName } from '@otrp/core';
+
+/** EAT claim key of eat_nonce (RFC 9711 §4.1). */
+const EAT_NONCE = 10;
+
+export interface Correlation {
+  readonly kind: 'token' | 'challenge';
+  readonly value: Uint8Array;
+  /** The message as decoded (not yet verified). */
+  readonly message: TeepMessage;
+}
+
+/** Reads the correlation value of an Agent message; throws the codec's error or ERR_TEEP_TOKEN_UNKNOWN. */
+export async function correlate(
+  bytes: Uint8Array, profile: TeepProfileName, keyAgreementKey: CoseKey | undefined, provider?: CryptoProvider,
+): Promise<Correlation> {
+  const opened = openTeepMessage(bytes);
+  const message = decodeTeepMessage(opened.payload, { profile });
+  if ('token' in message && message.token instanceof Uint8Array) return { kind: 'token', value: message.token, message };
+  if (message.type === 'query-response' && message.attestationPayload !== undefined) {
+    const nonce = await evidenceNonce(message.attestationPayload, keyAgreementKey, provider);
+    if (nonce !== undefined) return { kind: 'challenge', value: nonce, message };
+  }
+  throw new TeepTokenUnknown('the message carries no token or challenge of this TAM');
+}
+
+async function evidenceNonce(payload: Uint8Array, key: CoseKey | undefined, provider?: CryptoProvider): Promise<Uint8Array | undefined> {
+  let eat = payload;
+  if (isEncryptedToTam(eat)) {
+    if (key === undefined) return undefined;
+    eat = await decryptFromAgent(eat, key, 'eat', provider);
+  }
+  const claims = decodeCbor(decodeSign1(eat).payload ?? new Uint8Array());
+  if (!(claims instanceof Map)) return undefined;
+  const nonce = claims.get(EAT_NONCE);
+  return nonce instanceof Uint8Array ? nonce : undefined;
+}

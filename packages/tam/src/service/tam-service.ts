@@ -1,0 +1,192 @@
+/**
+ * TamService: the TAM's protocol side (http/tam-handler.ts TamProtocolHandler) on top of core's TAM
+ * session machine (teep/tam-session.ts), with its state in the store between HTTP requests.
+ *
+ *   processConnect      new session row + QueryRequest (token or challenge registered in the store)
+ *   processTeepMessage  correlate (correlate.ts) -> in ONE transaction: consume the token/challenge,
+ *                       load the session, run the machine with the store-backed ports (device chain
+ *                       validator, TokenStore, TamPolicy, Verifier), then persist state, device,
+ *                       inventory and the audit entry -> the machine's answer (or none: 204)
+ *
+ * A message the TAM drops (the machine throws, a device is blocked or backing off, the token is used)
+ * rolls the transaction back, so the TAM's state is unchanged; then the refusal is audited with its
+ * code, and, when the machine had already matched the token after verifying the signature
+ * (docs/teep-decisions.md §4), the token is used up so the message cannot be replayed. The thrown
+ * error reaches the HTTP layer, which answers 204 (http/error-response.ts).
+ */
+import {
+  createPeerTrust, isOtrpError, processConnect, processTamTeepMessage, ReferenceValueVerifier, TeepReplayed, TeepTokenExpired,
+  TeepTokenUnknown, toHex,
+} from '@otrp/core';
+import type { AttestationVerifier, CryptoProvider, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
+import type { TamProtocolHandler, TeepExchangeContext } from '../http/tam-handler.js';
+import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../store/errors.js';
+import type { Store, StoreRepositories } from '../store/store.js';
+import type { JsonValue } from '../store/records.js';
+import { correlate, type Correlation } from './correlate.js';
+import { deviceChainValidator } from './device-identity.js';
+import { newExchange, TAM_ACTOR, type ExchangeFacts } from './exchange.js';
+import { decodeSessionBlob, encodeSessionBlob } from './session-blob.js';
+import { recordOutcome } from './session-outcome.js';
+import { StorePolicy } from './store-policy.js';
+import { StoreTokenStore } from './store-token-store.js';
+import { TcCatalog } from './tc-catalog.js';
+import type { PkiTrust } from './trust.js';
+
+export { TAM_ACTOR };
+
+export interface ServiceLogger {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface TamServiceOptions {
+  readonly store: Store;
+  readonly trust: PkiTrust;
+  /** Default 'background-check' (issue 5: attestation is on by default). */
+  readonly attestation?: 'background-check' | 'none';
+  /** Reference values of the built-in Verifier; none = any hwmodel (a warning is logged once). */
+  readonly referenceValues?: ReferenceValues;
+  readonly tokenLifetimeMs?: number;
+  readonly backoffMs?: number;
+  readonly provider?: CryptoProvider;
+  readonly logger?: ServiceLogger;
+  /** Clock (epoch ms), default Date.now. */
+  readonly clock?: () => number;
+}
+
+const HOUR = 3_600_000;
+
+export class TamService implements TamProtocolHandler {
+  readonly #o: TamServiceOptions;
+  readonly #catalog = new TcCatalog();
+  readonly #clock: () => number;
+  readonly #lifetime: number;
+
+  constructor(options: TamServiceOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? Date.now;
+    this.#lifetime = options.tokenLifetimeMs ?? 6 * HOUR;
+    if ((options.attestation ?? 'background-check') === 'background-check' && options.referenceValues?.hwmodels === undefined) {
+      options.logger?.warn({}, 'no reference values configured: any device hwmodel is accepted');
+    }
+  }
+
+  /** "ProcessConnect": a new session and its QueryRequest (-26 §7.1). */
+  async processConnect(ctx: TeepExchangeContext): Promise<Uint8Array | null> {
+    const now = this.#clock();
+    const id = crypto.randomUUID();
+    return this.#o.store.transaction(async (tx) => {
+      const tokens = new StoreTokenStore(tx);
+      // The row exists first: the machine registers its token or challenge under it.
+      await tx.sessions.create({ id, protocol: 'teep', state: new Uint8Array(), expiresAt: now + this.#lifetime });
+      const r = await processConnect(this.#config(ctx.profile, tx, newExchange(), tokens, now, false), { now, sessionId: id });
+      await tx.sessions.update(id, { state: encodeSessionBlob({ v: 1, machine: r.state }) });
+      return r.outputs[0]?.bytes ?? null;
+    });
+  }
+
+  /** "ProcessTeepMessage": one Agent message of an existing session. */
+  async processTeepMessage(body: Uint8Array, ctx: TeepExchangeContext): Promise<Uint8Array | null> {
+    const now = this.#clock();
+    const ex = newExchange();
+    let corr: Correlation | undefined;
+    let tokens: StoreTokenStore | undefined;
+    try {
+      corr = await correlate(body, ctx.profile, this.#o.trust.keys.keyAgreement, this.#o.provider);
+      const c = corr;
+      return await this.#o.store.transaction(async (tx) => {
+        const consumed = await consumeOrDrop(tx, c);
+        ex.sessionId = consumed.session.id;
+        const blob = decodeSessionBlob(consumed.session.state);
+        tokens = new StoreTokenStore(tx, {
+          record: { value: toHex(c.value), kind: c.kind, sessionId: blob.machine.id, expiresAt: consumed.token.expiresAt },
+        });
+        const checkBackoff = c.message.type === 'query-response';
+        const r = await processTamTeepMessage(this.#config(ctx.profile, tx, ex, tokens, now, checkBackoff), blob.machine, body, { now });
+        await recordOutcome(tx, { ex, blob, result: r, now, lifetime: this.#lifetime, ctx, message: c.message.type });
+        return r.outputs[0]?.bytes ?? null;
+      });
+    } catch (e) {
+      if (tokens?.consumeCalled && corr !== undefined) {
+        // Verified and matched, then dropped: the token stays used (-26 §7.1), outside the rolled-back transaction.
+        await this.#o.store.sessions.consume(corr.kind, corr.value).catch(() => undefined);
+      }
+      await this.#auditDrop(e, ctx, ex, corr);
+      throw e;
+    }
+  }
+
+  #config(profile: TeepProfileName, tx: StoreRepositories, ex: ExchangeFacts, tokens: StoreTokenStore, now: number, checkBackoff: boolean): TamConfig {
+    const { trust } = this.#o;
+    const validateChain = deviceChainValidator(tx, ex, { anchors: trust.deviceAnchors, crls: trust.crls, now, checkBackoff });
+    const attestation = this.#o.attestation ?? 'background-check';
+    return {
+      profile,
+      keys: trust.keys.signing,
+      certificateChains: trust.keys.chains,
+      attestation,
+      agentTrust: createPeerTrust({ validateChain }),
+      // SUIT reports are signed with a separate key, named by kid only: the enrolled device keys.
+      reportTrust: { resolve: async (h) => createPeerTrust({ keys: (await trust.enrolledDeviceKeys()).map((k) => k.key), validateChain }).resolve(h) },
+      ...(attestation === 'background-check' && { verifier: this.#verifier() }),
+      ...(trust.keys.keyAgreement && { keyAgreementKey: trust.keys.keyAgreement }),
+      policy: new StorePolicy(tx, ex, this.#catalog, now),
+      tokens,
+      tokenLifetimeMs: this.#lifetime,
+      ...(this.#o.backoffMs !== undefined && { backoffMs: this.#o.backoffMs }),
+      ...(this.#o.provider && { provider: this.#o.provider }),
+    };
+  }
+
+  /** The built-in Verifier: attestation keys certified by the Device CA, the configured reference values. */
+  #verifier(): AttestationVerifier {
+    const rv = this.#o.referenceValues ?? {};
+    return {
+      verify: async (evidence, context) => {
+        const endorsementKeys = (await this.#o.trust.enrolledDeviceKeys()).map((k) => k.key);
+        return new ReferenceValueVerifier({ endorsementKeys, referenceValues: rv, ...(this.#o.provider && { provider: this.#o.provider }) }).verify(evidence, context);
+      },
+    };
+  }
+
+  async #auditDrop(e: unknown, ctx: TeepExchangeContext, ex: ExchangeFacts, corr: Correlation | undefined): Promise<void> {
+    const code = isOtrpError(e) ? e.code : 'ERR_INTERNAL';
+    const detail: Record<string, JsonValue> = {
+      ...(ex.sessionId && { sessionId: ex.sessionId }),
+      ...(corr && { message: corr.message.type }),
+      ...(ex.presentedSubject && { presentedSubject: ex.presentedSubject }),
+      ...(ex.device && { certThumbprint: ex.device.certThumbprint ? toHex(ex.device.certThumbprint) : null }),
+      ...(ctx.remote && { remote: ctx.remote }),
+      ...(ctx.requestId && { requestId: ctx.requestId }),
+      profile: ctx.profile,
+      reason: isOtrpError(e) ? e.message : 'internal error',
+    };
+    try {
+      await this.#o.store.audit.append({
+        actor: TAM_ACTOR,
+        action: 'teep.drop',
+        decision: isOtrpError(e) ? 'deny' : 'error',
+        deviceId: ex.deviceExisted && ex.device ? ex.device.id : null,
+        code,
+        detail,
+      });
+    } catch (err) {
+      this.#o.logger?.warn({ err, code }, 'cannot write the dropped message to the audit log');
+    }
+    this.#o.logger?.info({ code, ...detail }, 'teep message dropped');
+  }
+}
+
+/** Consumes the correlation value; store refusals become the TEEP drop codes. */
+async function consumeOrDrop(tx: StoreRepositories, c: Correlation) {
+  try {
+    return await tx.sessions.consume(c.kind, c.value);
+  } catch (e) {
+    if (e instanceof StoreTokenUsed) throw new TeepReplayed('this token or challenge was already answered', { cause: e });
+    if (e instanceof StoreTokenExpired) throw new TeepTokenExpired('the token or challenge has expired', { cause: e });
+    if (e instanceof StoreNotFound) throw new TeepTokenUnknown('no session issued this token or challenge', { cause: e });
+    throw e;
+  }
+}

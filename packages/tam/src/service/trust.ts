@@ -1,0 +1,163 @@
+/**
+ * What the TAM takes from its PKI directory (docs/pki.md, core `PKI_LAYOUT`), with no further flags:
+ *
+ *   tam/esp256/key.pem + chain.pem, tam/ed25519/...   TEEP signing keys, sent with their x5chain
+ *   tam/x25519/key.pem                                 key agreement: EATs and SUIT reports encrypted to the TAM (-26 §8.2)
+ *   device-ca/cert.pem  (roleAnchorPaths('device'))    validates every device chain (role device, EKU clientAuth)
+ *   signer-ca/cert.pem  (roleAnchorPaths('signer'))    validates every TC upload (role signer, EKU codeSigning)
+ *   <ca>/crl.pem        (crlPaths())                   revocation, for both; re-read when a file changes
+ *   devices/**.pem                                     enrolled device certificates: the attestation and SUIT
+ *                                                      report keys, which travel as a bare kid (RFC 9679 thumbprint)
+ *
+ * Device certificates are validated against the Device CA and the CRLs each time the folder or a CRL
+ * changes, so a revoked attestation or report key stops being trusted without a restart.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  coseKeyFromPkcs8, coseKeyFromSpki, coseKeyThumbprint, crlPaths, decodeCertificateChainPem, decodePem, isOtrpError, PKI_LAYOUT, roleAnchorPaths,
+  toHex, validateChain,
+} from '@otrp/core';
+import type { CoseKey, TrustAnchor } from '@otrp/core';
+import { TamPkiUnusable } from './errors.js';
+
+/** The TAM's own keys. */
+export interface TamKeys {
+  /** Signing keys (P-256 then Ed25519) and their chains (leaf first, as x5chain). */
+  readonly signing: readonly CoseKey[];
+  readonly chains: readonly Uint8Array[][];
+  readonly keyAgreement?: CoseKey;
+}
+
+/** A device key certified by the Device CA, found in `devices/`. */
+export interface EnrolledDeviceKey {
+  readonly key: CoseKey;
+  /** RFC 9679 thumbprint, hex: the kid the device signs with. */
+  readonly kid: string;
+  readonly subject: string;
+}
+
+export interface PkiTrust {
+  readonly keys: TamKeys;
+  readonly deviceAnchors: readonly TrustAnchor[];
+  readonly signerAnchors: readonly TrustAnchor[];
+  /** The current CRLs (re-read when changed). */
+  crls(): Promise<readonly Uint8Array[]>;
+  /** The enrolled device keys that validate now (re-scanned when `devices/` or a CRL changes). */
+  enrolledDeviceKeys(): Promise<readonly EnrolledDeviceKey[]>;
+}
+
+async function text(dir: string, rel: string): Promise<string> {
+  try {
+    return await readFile(join(dir, ...rel.split('/')), 'utf8');
+  } catch (cause) {
+    throw new TamPkiUnusable(`the PKI directory has no readable ${rel}`, { cause });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+async function privateKey(dir: string, rel: string): Promise<CoseKey> {
+  try {
+    return await coseKeyFromPkcs8(decodePem(await text(dir, rel), 'PRIVATE KEY')[0]!);
+  } catch (cause) {
+    if (cause instanceof TamPkiUnusable) throw cause;
+    throw new TamPkiUnusable(`${rel} is not a usable PKCS#8 private key`, { cause });
+  }
+}
+
+/** Reads the TAM's keys and anchors; throws ERR_TAM_PKI when something required is missing. */
+export async function loadPkiTrust(dir: string, options: { recheckMs?: number } = {}): Promise<PkiTrust> {
+  const signing: CoseKey[] = [];
+  const chains: Uint8Array[][] = [];
+  for (const folder of [PKI_LAYOUT.tam.ESP256, PKI_LAYOUT.tam.Ed25519]) {
+    signing.push(await privateKey(dir, `${folder}/${PKI_LAYOUT.leafFiles.privateKey}`));
+    chains.push(decodeCertificateChainPem(await text(dir, `${folder}/${PKI_LAYOUT.leafFiles.chain}`)));
+  }
+  const kaPath = `${PKI_LAYOUT.tam.X25519}/${PKI_LAYOUT.leafFiles.privateKey}`;
+  const keyAgreement = (await exists(join(dir, ...kaPath.split('/')))) ? await privateKey(dir, kaPath) : undefined;
+  const anchors = async (role: 'device' | 'signer') =>
+    Promise.all(roleAnchorPaths(role).map(async (p): Promise<TrustAnchor> => ({ certificate: await text(dir, p) })));
+  const deviceAnchors = await anchors('device');
+  const signerAnchors = await anchors('signer');
+  const recheckMs = options.recheckMs ?? 1000;
+  const crlFiles = crlPaths().map((p) => join(dir, ...p.split('/')));
+  const devicesDir = join(dir, PKI_LAYOUT.devices);
+
+  const crlCache = cached(recheckMs, async () => fingerprint(crlFiles), async () => {
+    const out: Uint8Array[] = [];
+    for (const f of crlFiles) {
+      if (!(await exists(f))) continue;
+      out.push(...decodePem(await readFile(f, 'utf8'), 'X509 CRL'));
+    }
+    return out;
+  });
+  const deviceCache = cached(recheckMs, async () => `${await fingerprint(crlFiles)}|${await fingerprint(await pemFiles(devicesDir))}`, async () => {
+    const crls = await crlCache();
+    const found = new Map<string, EnrolledDeviceKey>();
+    for (const file of await pemFiles(devicesDir)) {
+      let chain: Uint8Array[];
+      try {
+        chain = decodeCertificateChainPem(await readFile(file, 'utf8'));
+      } catch {
+        continue;
+      }
+      if (chain.length === 0) continue;
+      try {
+        const v = await validateChain({ chain, anchors: deviceAnchors, role: 'device', ...(crls.length ? { crls } : {}) });
+        const key = coseKeyFromSpki(v.spki);
+        const kid = toHex(await coseKeyThumbprint(key));
+        found.set(kid, { key, kid, subject: v.leaf.subject });
+      } catch (e) {
+        // A revoked, expired or foreign certificate is simply not trusted (a key-agreement
+        // certificate has no digitalSignature and is skipped the same way).
+        if (!isOtrpError(e)) throw e;
+      }
+    }
+    return [...found.values()];
+  });
+  return { keys: { signing, chains, ...(keyAgreement && { keyAgreement }) }, deviceAnchors, signerAnchors, crls: crlCache, enrolledDeviceKeys: deviceCache };
+}
+
+/** Every *.pem below `dir` (none when it does not exist), sorted. */
+async function pemFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.pem')).map((e) => join(e.parentPath, e.name)).sort();
+}
+
+/** Names, sizes and modification times: changes when any file is added, removed or rewritten. */
+async function fingerprint(files: readonly string[]): Promise<string> {
+  const parts = await Promise.all(files.map(async (f) => {
+    const s = await stat(f).catch(() => undefined);
+    return s ? `${f}:${s.size}:${s.mtimeMs}` : `${f}:-`;
+  }));
+  return parts.join(';');
+}
+
+/** A value recomputed when its fingerprint changes, the fingerprint checked at most every `ms`. */
+function cached<T>(ms: number, print: () => Promise<string>, load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  let printed: string | undefined;
+  let checkedAt = 0;
+  return async () => {
+    const now = Date.now();
+    if (value !== undefined && now - checkedAt < ms) return value;
+    checkedAt = now;
+    const p = await print();
+    if (value === undefined || p !== printed) {
+      printed = p;
+      value = load();
+      value.catch(() => {
+        value = undefined;
+      });
+    }
+    return value;
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * PostgreSQL for the end-to-end tests: OTRP_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test),
+ * one fresh schema per run through the store's `?schema=` URL parameter, dropped afterwards. When the
+ * server is unreachable the PostgreSQL tests are skipped with a printed notice, unless
+ * OTRP_TEST_PG=required, which makes them fail instead.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const PG_URL = process.env['OTRP_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_REQUIRED = process.env['OTRP_TEST_PG'] === 'required';
+
+/** Undefined when reachable, else the reason. */
+export async function pgUnreachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message || e.constructor.name : String(e);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** A new schema name and the store URL naming it. */
+export function freshSchema(): { schema: string; url: string } {
+  const schema = `otrp_e2e_${randomBytes(6).toString('hex')}`;
+  const u = new URL(PG_URL);
+  u.searchParams.set('schema', schema);
+  return { schema, url: u.toString() };
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
