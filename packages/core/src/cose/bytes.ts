@@ -6,29 +6,9 @@ import { decodeBase64url, encodeBase64url } from '../wire/base64url.js';
 import { fromHex as wireFromHex } from '../wire/hex.js';
 import { CoseKeyInvalid } from './errors.js';
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
+export { concatBytes, bytesEqual } from '../wire/bytes.js';
 /** Constant-time comparison for equal-length secrets (MAC tags). */
-export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+export { bytesEqual as timingSafeEqual } from '../wire/bytes.js';
 
 export function toBase64url(bytes: Uint8Array): string {
   return encodeBase64url(bytes);

@@ -12,15 +12,9 @@ export function tlv(tag: number, content: Uint8Array): Uint8Array {
   return out;
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+import { concatBytes as concat } from '../wire/bytes.js';
+
+export { concat };
 
 export const seq = (...parts: Uint8Array[]) => tlv(0x30, concat(...parts));
 export const octets = (b: Uint8Array) => tlv(0x04, b);

@@ -2,6 +2,7 @@
  * The checks chain.ts adds around pkijs (RFC 5280 §4.2.1.3, §4.2.1.9, §6.1.3), and the mapping of
  * pkijs's result codes to one precise typed error each.
  */
+import { bytesEqual } from '../wire/bytes.js';
 import {
   CertificateConstraints,
   CertificateExpired,
@@ -103,8 +104,4 @@ async function findBadSignature(chain: CertificateInfo[], anchors: CertificateIn
 }
 
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+export { bytesEqual };

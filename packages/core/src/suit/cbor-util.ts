@@ -2,7 +2,9 @@
  * Small helpers shared by the SUIT codecs: strict decoding into typed errors, bstr wrapping and
  * constant-time comparison. Internal to suit/.
  */
+import { bytesEqual, concatBytes } from '../wire/bytes.js';
 import { decodeCbor } from '../wire/cbor.js';
+import { toHex } from '../wire/hex.js';
 import { CborTag, type CborMap, type CborValue } from '../wire/cbor-value.js';
 import { SuitMalformed } from './errors.js';
 
@@ -83,29 +85,8 @@ export function decodeComponentId(v: CborValue, what: string): Uint8Array[] {
   return expectArray(v, what).map((p) => expectBytes(p, what));
 }
 
-/** Constant-time equality for digests and MACs. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
-}
-
-export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+/** Constant-time for equal lengths: also the comparison for digests and MACs. */
+export { bytesEqual, concatBytes, toHex };
 
 export function componentIdEqual(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
   return a.length === b.length && a.every((p, i) => bytesEqual(p, b[i]!));

@@ -4,6 +4,7 @@
  * ("text" with JSON escapes, 'bytes', h'hex' with comments inside, b64'..'), and errors that
  * carry the 1-based line:column of the offending character.
  */
+import { concatBytes } from './bytes.js';
 import { EdnSyntaxError } from './errors.js';
 
 export class EdnCursor {
@@ -105,11 +106,5 @@ export class EdnCursor {
 
 /** Joins byte strings (concatenated string pieces, RFC 8610 App. G.4). */
 export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }

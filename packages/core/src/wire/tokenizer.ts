@@ -6,6 +6,7 @@
  * boxed in CborFloat, other simple values in CborSimple, integers beyond 2^53 are bigints, and text
  * is decoded with a fatal UTF-8 decoder (RFC 8949 §3.1: a text string must be valid UTF-8).
  */
+import { concatBytes } from './bytes.js';
 import { Token, Type } from 'cborg';
 import { CborFloat, CborSimple } from './cbor-value.js';
 import { CborInvalidUtf8 } from './errors.js';
@@ -113,11 +114,5 @@ function text(bytes: Uint8Array, at: number): string {
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
