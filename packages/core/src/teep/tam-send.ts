@@ -1,8 +1,10 @@
 /**
  * What the TAM sends: QueryRequest and Update (draft-ietf-teep-protocol-26 §4.2, §4.4), with the
- * token rule of docs/teep-decisions.md §1: a challenge only in the Background-Check model with the
- * attestation bit set, a token in every other QueryRequest and in every Update. Each token or
- * challenge is registered in the TokenStore (single use, with an expiry) before the message leaves.
+ * token rule of docs/teep-decisions.md §1: a token in every QueryRequest and every Update, and in the
+ * Background-Check model with the attestation bit set a challenge as well (the Evidence nonce, -26
+ * §9; the token is what an Error answering the request can echo, -26 §4.6, since an Error carries no
+ * challenge). Each token and challenge is registered in the TokenStore (single use, with an expiry)
+ * before the message leaves.
  */
 import { publicCoseKey, type CoseKey } from '../cose/key.js';
 import { encodeTeepMessage } from './messages/teep-message.js';
@@ -86,14 +88,18 @@ export async function sendQueryRequest(
   const bits = c.dataItemRequested ?? (c.attestation === 'none' ? TEEP_DATA_ITEM.trustedComponents : TEEP_DATA_ITEM.attestation | TEEP_DATA_ITEM.trustedComponents);
   const attested = (bits & TEEP_DATA_ITEM.attestation) !== 0;
   const { offer } = state;
-  // -26 §9: the challenge is the Background-Check nonce; the Passport nonce is the token.
+  // -26 §9: the challenge is the Background-Check nonce; the Passport nonce is the token. The token
+  // goes out in Background-Check too: an Error (no challenge field) can only be matched by it.
   const useChallenge = attested && c.attestation === 'background-check' && offer.freshnessMechanisms.includes(TEEP_FRESHNESS.nonce);
-  const fresh = randomBytes(c.random, useChallenge ? 32 : 16);
-  const expiresAt = await register(c, state, useChallenge ? 'challenge' : 'token', fresh, now);
+  const token = randomBytes(c.random, 16);
+  const challenge = useChallenge ? randomBytes(c.random, 32) : undefined;
+  const expiresAt = await register(c, state, 'token', token, now);
+  if (challenge) await register(c, state, 'challenge', challenge, now);
   const onlyNonce = offer.freshnessMechanisms.length === 1 && offer.freshnessMechanisms[0] === TEEP_FRESHNESS.nonce;
   const msg: QueryRequest = {
     type: 'query-request',
-    ...(useChallenge ? { challenge: fresh } : { token: fresh }),
+    token,
+    ...(challenge && { challenge }),
     // -26 §4.2: absent means nonce only; MUST be absent when the attestation bit is clear.
     ...(attested && !onlyNonce ? { supportedFreshnessMechanisms: offer.freshnessMechanisms } : {}),
     versions: offer.versions,
@@ -107,7 +113,8 @@ export async function sendQueryRequest(
   const bytes = await sign(c, state, payload, offer.cipherSuites);
   const outstanding: OutstandingRequest = {
     kind: 'query-request',
-    ...(useChallenge ? { challenge: toHex(fresh) } : { token: toHex(fresh) }),
+    token: toHex(token),
+    ...(challenge && { challenge: toHex(challenge) }),
     dataItemRequested: bits,
     expiresAt,
   };

@@ -12,10 +12,11 @@
  *
  * Validation of an Agent message, in order (-26 §4.1.2, §7.1): COSE_Sign1 structure; the signer's
  * key from the trust port, with an algorithm of a supported suite; the signature; the TEEP message
- * (CDDL); the same Agent as earlier in the session; then freshness: the token (or, in the
- * Background-Check model, the outstanding challenge) is consumed from the token store, single use
- * (-26 §4.2 "MUST expire the token value after receiving the first response ... that has a valid
- * signature"). A replay therefore fails with ERR_TEEP_REPLAYED even against a stale state copy.
+ * (CDDL); the same Agent as earlier in the session; then freshness: the echoed token (or, for a
+ * Background-Check QueryResponse without one, the outstanding challenge) and the request's other
+ * value are consumed from the token store, single use (-26 §4.2 "MUST expire the token value after
+ * receiving the first response ... that has a valid signature"). A replay therefore fails with
+ * ERR_TEEP_REPLAYED even against a stale state copy.
  */
 import { verifySign1 } from '../cose/sign1.js';
 import { publicCoseKey, type CoseKey } from '../cose/key.js';
@@ -100,20 +101,39 @@ async function receive(c: ResolvedTamConfig, state: TamSessionState, bytes: Uint
   return { received: { message, agentKey: key, agentKid, answers } satisfies ReceivedAgentMessage, signWith };
 }
 
-/** Matches the message to the outstanding request and consumes its token or challenge. */
+/**
+ * Matches the message to the outstanding request and consumes its freshness values
+ * (docs/teep-decisions.md §1, §4). The token the Agent echoes matches any answer; a QueryResponse
+ * without a token (an Agent that does not echo it in the Background-Check model) is matched by the
+ * challenge alone. A request is answered once: its other value (the challenge, or the token) is
+ * consumed as well, so neither can match a later message.
+ */
 async function consumeFreshness(c: ResolvedTamConfig, state: TamSessionState, message: TeepMessage, now: number): Promise<OutstandingRequest> {
   const out = state.outstanding as OutstandingRequest;
   const token = 'token' in message && message.token instanceof Uint8Array ? toHex(message.token) : undefined;
   let value: string;
   if (token !== undefined) value = token;
+  // An answer without a token, by its challenge: a QueryResponse, or any answer of a request that
+  // had no token (states stored before Background-Check QueryRequests carried one).
+  else if (out.challenge !== undefined && (message.type === 'query-response' || out.token === undefined)) value = out.challenge;
   else if (out.token !== undefined) throw new TeepTokenUnknown('the response carries no token, but its request had one');
-  else if (out.challenge !== undefined) value = out.challenge;
   else throw new TeepTokenUnknown('no token or challenge to match the response');
+  const matched = await consumeValue(c, state, value, now);
+  if (!matched || (value !== out.token && value !== out.challenge)) {
+    throw new TeepTokenUnknown('the token matches no outstanding request of this session');
+  }
+  for (const other of [out.token, out.challenge]) {
+    if (other !== undefined && other !== value && !(await consumeValue(c, state, other, now))) {
+      throw new TeepTokenUnknown('the request\'s other token or challenge is no longer known');
+    }
+  }
+  return out;
+}
+
+/** Consumes one token or challenge: false when unknown to this session; throws when used or expired. */
+async function consumeValue(c: ResolvedTamConfig, state: TamSessionState, value: string, now: number): Promise<boolean> {
   const r = await c.tokens.consume(value, now, state.id);
   if (r.status === 'used') throw new TeepReplayed('this token or challenge was already answered');
   if (r.status === 'expired') throw new TeepTokenExpired('the token or challenge has expired');
-  if (r.status === 'unknown' || (value !== out.token && value !== out.challenge)) {
-    throw new TeepTokenUnknown('the token matches no outstanding request of this session');
-  }
-  return out;
+  return r.status === 'ok';
 }
