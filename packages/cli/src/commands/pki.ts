@@ -4,6 +4,7 @@ import { registerPkiInit } from './pki-init.js';
 import { registerPkiIssue } from './pki-issue.js';
 import { registerPkiRevoke } from './pki-revoke.js';
 import { registerPkiVerify } from './pki-verify.js';
+import { registerPkiOcsp } from './pki-ocsp.js';
 
 export function registerPki(program: Command): void {
   const pki = program
@@ -18,4 +19,5 @@ export function registerPki(program: Command): void {
   registerPkiIssue(pki);
   registerPkiRevoke(pki);
   registerPkiVerify(pki);
+  registerPkiOcsp(pki);
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CborError, InvalidArgument, OtrpError, cborErrors, coseErrors, teepErrors } from '@otrp/core';
+import { CborError, InvalidArgument, OtrpError, cborErrors, coseErrors, otrpErrors, teepErrors } from '@otrp/core';
 import { StoreConflict, StoreNotFound, StoreTokenExpired, StoreTokenUsed, StoreUnavailable } from '../store/errors.js';
 import { ERROR_STATUS_TABLE, errorResponse, lookupStatus, normalizeError } from './error-response.js';
 import { HttpMethodNotAllowed, HttpUnauthorized, HttpUnsupportedMediaType } from './errors.js';
@@ -115,7 +115,7 @@ function tableRows(text: string): string[][] {
     .split('\n')
     .map((l) => l.replace(/^ \* /, ''))
     .filter((l) => /^\| (ERR_|anything else)/.test(l))
-    .map((l) => l.split('|').slice(1, 4).map((c) => c.trim()));
+    .map((l) => l.split('|').slice(1, 5).map((c) => c.trim()));
 }
 
 test('README-http.md and the doc comment of error-response.ts repeat the table row for row', () => {
@@ -125,8 +125,25 @@ test('README-http.md and the doc comment of error-response.ts repeat the table r
     r.prefix ? `${r.code}*` : r.code,
     r.teep === 204 ? '204 (drop)' : String(r.teep),
     r.admin === 204 ? '204 (drop)' : String(r.admin),
+    r.otrp === 204 ? '204 (drop)' : String(r.otrp),
   ]);
-  expected.push(['anything else', '500', '500']);
+  expected.push(['anything else', '500', '500', '500']);
   assert.deepEqual(tableRows(readme), expected);
   assert.deepEqual(tableRows(source), expected);
+});
+
+test('otrp scope: refused OTrP responses end the exchange (204), config failures are 500, admin never drops', () => {
+  assert.equal(lookupStatus('ERR_OTRP_REQUEST_INVALID', 'otrp'), 204);
+  assert.equal(lookupStatus('ERR_JWS_SIGNATURE_INVALID', 'otrp'), 204);
+  assert.equal(lookupStatus('ERR_JWE_DECRYPTION_FAILED', 'otrp'), 204);
+  assert.equal(lookupStatus('ERR_JOSE_ALG_REFUSED', 'otrp'), 204);
+  assert.equal(lookupStatus('ERR_TAM_OTRP_CONFIG', 'otrp'), 500);
+  assert.equal(lookupStatus('ERR_TAM_OTRP_NO_SESSION', 'otrp'), 204);
+  assert.equal(lookupStatus('ERR_JWS_SIGNATURE_INVALID', 'admin'), 422);
+  const r = errorResponse(new otrpErrors.OtrpRequestInvalid('bad'), 'otrp');
+  assert.equal(r.status, 204);
+  assert.equal(r.drop, true);
+  assert.equal(r.message, '');
+  assert.equal(errorResponse(new otrpErrors.OtrpRequestInvalid('bad'), 'admin').status, 400);
+  assert.equal(errorResponse(new HttpUnsupportedMediaType(), 'otrp').status, 415);
 });

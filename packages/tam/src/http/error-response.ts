@@ -13,47 +13,57 @@
  * with code ERR_INTERNAL and nothing of the error revealed. 5xx answers carry fixed messages; the
  * details go to the log only.
  *
- * | code (or prefix*)                 | /tam, /tam/pre26 | /admin/v1 | meaning                                   |
- * |-----------------------------------|------------------|-----------|-------------------------------------------|
- * | ERR_HTTP_UNSUPPORTED_MEDIA_TYPE   | 415              | 415       | non-empty body that is not teep+cbor      |
- * | ERR_HTTP_NOT_ACCEPTABLE           | 406              | 406       | Accept excludes application/teep+cbor     |
- * | ERR_HTTP_PAYLOAD_TOO_LARGE        | 413              | 413       | body above the configured limit           |
- * | ERR_HTTP_METHOD_NOT_ALLOWED       | 405              | 405       | not POST (Allow: POST)                    |
- * | ERR_HTTP_UNAUTHORIZED             | 401              | 401       | missing or wrong bearer token             |
- * | ERR_HTTP_BAD_REQUEST              | 400              | 400       | malformed HTTP request / JSON body        |
- * | ERR_HTTP_NOT_FOUND                | 404              | 404       | no such route                             |
- * | ERR_CBOR_*                        | 204 (drop)       | 400       | body is not well-formed CBOR              |
- * | ERR_ENCODING                      | 204 (drop)       | 400       | bad hex/base64url inside a message        |
- * | ERR_TEEP_TEMPORARY_ERROR          | 503              | 503       | TAM temporarily unable to answer          |
- * | ERR_TEEP_*                        | 204 (drop)       | 400       | TEEP message fails CDDL / unexpected type |
- * | ERR_COSE_MALFORMED                | 204 (drop)       | 400       | not a COSE structure                      |
- * | ERR_COSE_*                        | 204 (drop)       | 422       | bad signature, unknown key, bad alg       |
- * | ERR_EAT_*                         | 204 (drop)       | 422       | attestation evidence refused              |
- * | ERR_SUIT_MALFORMED                | 204 (drop)       | 400       | not a SUIT envelope                       |
- * | ERR_SUIT_*                        | 204 (drop)       | 422       | SUIT report/manifest check failed         |
- * | ERR_CERTIFICATE_MALFORMED         | 204 (drop)       | 400       | certificate not parseable                 |
- * | ERR_CERTIFICATE_*                 | 204 (drop)       | 422       | expired, revoked, wrong role/key usage    |
- * | ERR_CHAIN_UNTRUSTED               | 204 (drop)       | 422       | chain does not reach a trust anchor       |
- * | ERR_REVOCATION_UNKNOWN            | 204 (drop)       | 422       | no usable CRL                             |
- * | ERR_CRL_INVALID                   | 204 (drop)       | 422       | CRL refused                               |
- * | ERR_CSR_INVALID                   | 204 (drop)       | 400       | CSR refused                               |
- * | ERR_PKI_CA_STATE                  | 500              | 500       | the server's own CA files are unusable    |
- * | ERR_PKI_*                         | 204 (drop)       | 422       | weak/unsupported/malformed peer key       |
- * | ERR_STORE_TOKEN_USED              | 204 (drop)       | 409       | replay: token already answered            |
- * | ERR_STORE_TOKEN_EXPIRED           | 204 (drop)       | 409       | token past its expiry (-26 §4.2: ignore)  |
- * | ERR_STORE_NOT_FOUND               | 204 (drop)       | 404       | unknown session/device/record             |
- * | ERR_STORE_CONFLICT                | 500              | 409       | state conflict                            |
- * | ERR_STORE_INVALID_ARGUMENT        | 500              | 400       | value the store cannot take               |
- * | ERR_STORE_UNAVAILABLE             | 503              | 503       | database unreachable (Retry-After)        |
- * | ERR_STORE_*                       | 500              | 500       | migration, config, internal store error   |
- * | ERR_INVALID_ARGUMENT              | 500              | 400       | API misuse (a bug on /tam)                |
- * | anything else                     | 500              | 500       | ERR_INTERNAL, nothing revealed            |
+ * The `/otrp` column (draft-ietf-teep-otrp-over-http-02) equals the `/tam` column unless shown: OTrP
+ * has no TAM -> TEE error message either, so a response the TAM refuses ends the exchange with 204
+ * (-02 §6.2, "an empty buffer"); the TEE's own errors travel inside its signed responses.
+ *
+ * | code (or prefix*)                 | /tam, /tam/pre26 | /admin/v1 | /otrp      | meaning                                   |
+ * |-----------------------------------|------------------|-----------|------------|-------------------------------------------|
+ * | ERR_HTTP_UNSUPPORTED_MEDIA_TYPE   | 415              | 415       | 415        | non-empty body that is not teep+cbor      |
+ * | ERR_HTTP_NOT_ACCEPTABLE           | 406              | 406       | 406        | Accept excludes application/teep+cbor     |
+ * | ERR_HTTP_PAYLOAD_TOO_LARGE        | 413              | 413       | 413        | body above the configured limit           |
+ * | ERR_HTTP_METHOD_NOT_ALLOWED       | 405              | 405       | 405        | not POST (Allow: POST)                    |
+ * | ERR_HTTP_UNAUTHORIZED             | 401              | 401       | 401        | missing or wrong bearer token             |
+ * | ERR_HTTP_BAD_REQUEST              | 400              | 400       | 400        | malformed HTTP request / JSON body        |
+ * | ERR_HTTP_NOT_FOUND                | 404              | 404       | 404        | no such route                             |
+ * | ERR_CBOR_*                        | 204 (drop)       | 400       | 204 (drop) | body is not well-formed CBOR              |
+ * | ERR_ENCODING                      | 204 (drop)       | 400       | 204 (drop) | bad hex/base64url inside a message        |
+ * | ERR_TEEP_TEMPORARY_ERROR          | 503              | 503       | 503        | TAM temporarily unable to answer          |
+ * | ERR_TEEP_*                        | 204 (drop)       | 400       | 204 (drop) | TEEP message fails CDDL / unexpected type |
+ * | ERR_COSE_MALFORMED                | 204 (drop)       | 400       | 204 (drop) | not a COSE structure                      |
+ * | ERR_COSE_*                        | 204 (drop)       | 422       | 204 (drop) | bad signature, unknown key, bad alg       |
+ * | ERR_EAT_*                         | 204 (drop)       | 422       | 204 (drop) | attestation evidence refused              |
+ * | ERR_SUIT_MALFORMED                | 204 (drop)       | 400       | 204 (drop) | not a SUIT envelope                       |
+ * | ERR_SUIT_*                        | 204 (drop)       | 422       | 204 (drop) | SUIT report/manifest check failed         |
+ * | ERR_CERTIFICATE_MALFORMED         | 204 (drop)       | 400       | 204 (drop) | certificate not parseable                 |
+ * | ERR_CERTIFICATE_*                 | 204 (drop)       | 422       | 204 (drop) | expired, revoked, wrong role/key usage    |
+ * | ERR_CHAIN_UNTRUSTED               | 204 (drop)       | 422       | 204 (drop) | chain does not reach a trust anchor       |
+ * | ERR_REVOCATION_UNKNOWN            | 204 (drop)       | 422       | 204 (drop) | no usable CRL                             |
+ * | ERR_CRL_INVALID                   | 204 (drop)       | 422       | 204 (drop) | CRL refused                               |
+ * | ERR_CSR_INVALID                   | 204 (drop)       | 400       | 204 (drop) | CSR refused                               |
+ * | ERR_PKI_CA_STATE                  | 500              | 500       | 500        | the server's own CA files are unusable    |
+ * | ERR_PKI_*                         | 204 (drop)       | 422       | 204 (drop) | weak/unsupported/malformed peer key       |
+ * | ERR_STORE_TOKEN_USED              | 204 (drop)       | 409       | 204 (drop) | replay: token already answered            |
+ * | ERR_STORE_TOKEN_EXPIRED           | 204 (drop)       | 409       | 204 (drop) | token past its expiry (-26 §4.2: ignore)  |
+ * | ERR_STORE_NOT_FOUND               | 204 (drop)       | 404       | 204 (drop) | unknown session/device/record             |
+ * | ERR_STORE_CONFLICT                | 500              | 409       | 500        | state conflict                            |
+ * | ERR_STORE_INVALID_ARGUMENT        | 500              | 400       | 500        | value the store cannot take               |
+ * | ERR_STORE_UNAVAILABLE             | 503              | 503       | 503        | database unreachable (Retry-After)        |
+ * | ERR_STORE_*                       | 500              | 500       | 500        | migration, config, internal store error   |
+ * | ERR_INVALID_ARGUMENT              | 500              | 400       | 500        | API misuse (a bug on /tam)                |
+ * | ERR_OTRP_*                        | 204 (drop)       | 400       | 204 (drop) | OTrP response refused                     |
+ * | ERR_JOSE_*                        | 204 (drop)       | 422       | 204 (drop) | bad JWS/JWE, refused algorithm            |
+ * | ERR_JWS_*                         | 204 (drop)       | 422       | 204 (drop) | bad JWS/JWE, refused algorithm            |
+ * | ERR_JWE_*                         | 204 (drop)       | 422       | 204 (drop) | bad JWS/JWE, refused algorithm            |
+ * | ERR_TAM_OTRP_CONFIG               | 500              | 500       | 500        | the TAM's OTrP keys/config                |
+ * | ERR_TAM_OTRP_*                    | 204 (drop)       | 409       | 204 (drop) | no such pending rid/tid, peer refused     |
+ * | anything else                     | 500              | 500       | 500        | ERR_INTERNAL, nothing revealed            |
  */
 import { isOtrpError } from '@otrp/core';
 import { HttpBadRequest, HttpMethodNotAllowed, HttpPayloadTooLarge, HttpUnauthorized, HttpUnsupportedMediaType } from './errors.js';
 
 /** Which family of routes answered: the TEEP binding or the JSON admin API. */
-export type ErrorScope = 'teep' | 'admin';
+export type ErrorScope = 'teep' | 'admin' | 'otrp';
 
 /** One catalogue row: a code (or a prefix ending in `_`) and its status per scope. */
 export interface ErrorStatusRow {
@@ -61,13 +71,16 @@ export interface ErrorStatusRow {
   readonly prefix: boolean;
   readonly teep: number;
   readonly admin: number;
+  readonly otrp: number;
 }
 
-const row = (code: string, teep: number, admin: number): ErrorStatusRow => ({
+/** `otrp` defaults to the TEEP status: both bindings end the exchange with a bodiless 2xx on a refused message. */
+const row = (code: string, teep: number, admin: number, otrp = teep): ErrorStatusRow => ({
   code: code.endsWith('*') ? code.slice(0, -1) : code,
   prefix: code.endsWith('*'),
   teep,
   admin,
+  otrp,
 });
 
 /** The catalogue, in the order of the table above (which README-http.md repeats). */
@@ -104,6 +117,12 @@ export const ERROR_STATUS_TABLE: readonly ErrorStatusRow[] = Object.freeze([
   row('ERR_STORE_UNAVAILABLE', 503, 503),
   row('ERR_STORE_*', 500, 500),
   row('ERR_INVALID_ARGUMENT', 500, 400),
+  row('ERR_OTRP_*', 204, 400, 204),
+  row('ERR_JOSE_*', 204, 422, 204),
+  row('ERR_JWS_*', 204, 422, 204),
+  row('ERR_JWE_*', 204, 422, 204),
+  row('ERR_TAM_OTRP_CONFIG', 500, 500, 500),
+  row('ERR_TAM_OTRP_*', 204, 409, 204),
 ]);
 
 /** What the server sends for an error. */
@@ -130,7 +149,7 @@ export function errorResponse(err: unknown, scope: ErrorScope): ErrorResponse {
   const known = isOtrpError(e);
   const code = known ? e.code : 'ERR_INTERNAL';
   let status = httpStatusHint(e) ?? (known ? lookupStatus(code, scope) : undefined) ?? 500;
-  if (status === 204 && scope !== 'teep') status = 400;
+  if (status === 204 && scope === 'admin') status = 400;
   const headers: Record<string, string> = {};
   if (e instanceof HttpMethodNotAllowed) headers['allow'] = e.allow.join(', ');
   if (e instanceof HttpUnauthorized) {
