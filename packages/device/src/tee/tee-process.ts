@@ -54,8 +54,12 @@ export class SimulatedTeeBackend implements TeeBackend {
   /** Starts the TEE process for the TEE folder `teeDir`. */
   static async start(teeDir: string, options: SimulatedTeeOptions = {}): Promise<SimulatedTeeBackend> {
     const args = [teeDir, ...(options.create ? ['--create'] : []), ...(options.profile ? [`--profile=${options.profile}`] : [])];
-    const child = fork(entryPath(), args, {
+    const entry = entryPath();
+    const child = fork(entry, args, {
       serialization: 'advanced',
+      // The built TEE runs built code: a TypeScript loader or a `development` condition inherited from
+      // a test runner would make it load (and transpile) the sources instead.
+      ...(entry.endsWith('.js') && { execArgv: [] }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...options.env },
     });

@@ -1,0 +1,139 @@
+/**
+ * `otrp demo`: the whole system once, as a user would run it, in a temporary directory: a PKI, a TAM
+ * (`otrp tam serve`, a child process on a free loopback port, SQLite), a sample Trusted Component
+ * built and signed by the TC signer (`otrp suit create`) and uploaded through the admin API, a
+ * policy, and one simulated device (its TEE in its own process) that requests the TC. Every step is
+ * the built `otrp` command itself, printed before it runs; the device's run prints each relayed TEEP
+ * message (direction, type, size, key fields), and both inventories close the transcript. The
+ * directory is removed afterwards unless --keep names one.
+ */
+import type { Command } from 'commander';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CliError } from '../cli-error.js';
+
+/** The built entry point next to this module (dist/bin.js). */
+const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
+
+/** The sample TC: the TEEP convention's component id for this UUID (device run --request takes the UUID). */
+const SAMPLE_UUID = '8d82573a-926d-4754-9353-32dc29997f74';
+const SAMPLE_SPEC = {
+  sequenceNumber: 1,
+  manifestComponentId: ['TEEP-Device', 'SecureFS', `hex:${SAMPLE_UUID.replace(/-/g, '')}`, 'suit'],
+  description: 'otrp demo Trusted Application',
+  components: [{ id: ['TEEP-Device', 'SecureFS', `hex:${SAMPLE_UUID.replace(/-/g, '')}`, 'ta'] }],
+};
+
+const say = (text: string) => process.stdout.write(text);
+const indent = (text: string) => text.replace(/\n$/, '').replace(/^/gm, '    ');
+
+/** Runs `otrp ARGS` in `cwd`, prints the command and its output; throws when it fails. */
+function step(cwd: string, title: string, args: readonly string[]): Promise<string> {
+  say(`\n== ${title}\n$ otrp ${args.join(' ')}\n`);
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    child.on('error', (e) => fail(new CliError('ERR_DEMO_STEP_FAILED', `${title}: ${e.message}`, { cause: e })));
+    child.on('close', (code) => {
+      if (out) say(`${indent(out)}\n`);
+      if (code === 0) done(out);
+      else fail(new CliError('ERR_DEMO_STEP_FAILED', `${title} failed (exit ${code}): ${err.trim().split('\n').pop() ?? ''}`));
+    });
+  });
+}
+
+interface Tam {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** `otrp tam serve` as a child process; resolves with its URL (its first stdout line). */
+function startTam(cwd: string): Promise<Tam> {
+  const args = ['tam', 'serve', '--pki', 'pki', '--data', 'tam-data', '--listen', '127.0.0.1:0', '--log-level', 'warn'];
+  say(`\n== start the TAM (a separate process; SQLite in tam-data/)\n$ otrp ${args.join(' ')} &\n`);
+  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      void stop();
+      fail(new CliError('ERR_DEMO_STEP_FAILED', 'the TAM did not start within 30 s'));
+    }, 30_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      const m = /^tam listening on (\S+)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        say(`${indent(`tam listening on ${m[1]}`)}\n`);
+        done({ url: m[1]!, stop });
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      fail(new CliError('ERR_DEMO_STEP_FAILED', `the TAM exited during start: ${err.trim().split('\n').pop() ?? ''}`));
+    });
+  });
+}
+
+async function runDemo(dir: string): Promise<void> {
+  say(`otrp demo: one TAM, one simulated TEE device, one Trusted Component (files in ${dir})\n`);
+  await step(dir, 'a PKI: root CA, TAM CA, Device CA, TC-Signer CA, the TAM and TC signer keys', ['pki', 'init', 'pki']);
+  await writeFile(join(dir, 'ta.json'), `${JSON.stringify(SAMPLE_SPEC, null, 2)}\n`);
+  await writeFile(join(dir, 'ta.bin'), 'otrp demo TA binary\n'.repeat(64));
+  await step(dir, 'the TC signer builds and signs a SUIT manifest for the sample TA', [
+    'suit', 'create', '--spec', 'ta.json', '--payload', 'ta.bin', '--key', 'pki/signer/key.pem', '--cert', 'pki/signer/chain.pem', '--out', 'ta.suit',
+  ]);
+  const tam = await startTam(dir);
+  try {
+    const added = await step(dir, 'upload the TC through the admin API (checked against the TC-Signer CA)', ['tam', 'tc', 'add', 'ta.suit', '--name', 'demo-ta', '--data', 'tam-data', '--json']);
+    const tcId = (JSON.parse(added) as { id: string }).id;
+    await step(dir, 'a policy: every device may have it on request', ['tam', 'policy', 'set', '--tc', tcId, '--action', 'optional', '--all', '--data', 'tam-data']);
+    await step(dir, 'provision a simulated TEE; the Device CA certifies its keys', ['device', 'init', 'device', '--pki', 'pki', '--name', 'demo-device']);
+    await step(dir, 'the device requests the TA: QueryRequest, attested QueryResponse, Update, Success', [
+      'device', 'run', 'device', '--tam', `${tam.url}/tam`, '--request', SAMPLE_UUID, '--once', '--verbose',
+    ]);
+    await step(dir, "the TAM's inventory", ['tam', 'devices', '--data', 'tam-data']);
+    await step(dir, "the device's inventory", ['device', 'list', 'device']);
+  } finally {
+    await tam.stop();
+  }
+  say('\ndemo complete\n');
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .summary('run a TAM and a simulated device end to end and print what they say')
+    .description(
+      'In a temporary directory: `otrp pki init`, `otrp suit create` for a sample TA, `otrp tam serve` on a free ' +
+        'loopback port (SQLite), the TC uploaded and a policy set through the admin API, `otrp device init`, and ' +
+        '`otrp device run --request` printing every TEEP message; then both inventories. Removes the directory ' +
+        'at the end unless --keep is given. Exit 0 when every step succeeded.',
+    )
+    .option('--keep <dir>', 'work in DIR (created; must be empty) and keep the files')
+    .action(async (flags: { keep?: string }) => {
+      let dir: string;
+      if (flags.keep !== undefined) {
+        dir = resolve(flags.keep);
+        await mkdir(dir, { recursive: true });
+        if ((await readdir(dir)).length > 0) throw new CliError('ERR_USAGE', `--keep needs an empty directory: ${dir}`);
+      } else dir = await mkdtemp(join(tmpdir(), 'otrp-demo-'));
+      try {
+        await runDemo(dir);
+      } finally {
+        if (flags.keep === undefined) await rm(dir, { recursive: true, force: true });
+      }
+    });
+}
