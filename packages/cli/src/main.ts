@@ -16,6 +16,9 @@ import { registerEncode } from './commands/encode.js';
 import { registerSuit } from './commands/suit.js';
 import { registerTam } from './commands/tam.js';
 import { registerOtrp } from './commands/otrp.js';
+import { registerBench } from './commands/bench.js';
+import { registerDevice } from './commands/device.js';
+import { registerDemo } from './commands/demo.js';
 
 export function buildProgram(): Command {
   const program = new Command('otrp')
@@ -32,6 +35,9 @@ export function buildProgram(): Command {
   registerSuit(program);
   registerTam(program);
   registerOtrp(program);
+  registerBench(program);
+  registerDevice(program);
+  registerDemo(program);
   quiet(program);
   return program;
 }

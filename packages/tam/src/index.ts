@@ -128,3 +128,23 @@ export { TamServiceError, TamDeviceBlocked, TamDeviceBackingOff, TamConfigInvali
 export type { AnyTamServiceError, TamServiceErrorCode } from './service/errors.js';
 export { createTamLogger } from './service/logger.js';
 export type { TamLoggerOptions } from './service/logger.js';
+
+// ---- otrp ----
+export { OtrpTamService } from './otrp/otrp-service.js';
+export type { OtrpTamServiceOptions } from './otrp/otrp-service.js';
+export { registerOtrp } from './otrp/register.js';
+export type { RegisterOtrpOptions } from './otrp/register.js';
+export { parseOtrpConfig, peerPolicy, anyPeerPolicy } from './otrp/otrp-config.js';
+export type { OtrpTamConfig, OtrpPeerConfig } from './otrp/otrp-config.js';
+export { loadOtrpPki } from './otrp/otrp-pki.js';
+export type { OtrpPki, OtrpTamIdentity, OcspResponder } from './otrp/otrp-pki.js';
+export { createOcspStapler } from './otrp/ocsp-stapler.js';
+export type { OcspStapler, OcspStaplerOptions } from './otrp/ocsp-stapler.js';
+export { encodeOtrpTaPackage, decodeOtrpTaPackage, taComponentId, OTRP_TA_FORMAT } from './otrp/ta-package.js';
+export type { OtrpTaPackage } from './otrp/ta-package.js';
+export { planNext } from './otrp/otrp-plan.js';
+export type { PlannedCommand } from './otrp/otrp-plan.js';
+export { TamOtrpError, TamOtrpNoSession, TamOtrpPeerRefused, TamOtrpTaPackageInvalid, TamOtrpConfigInvalid } from './otrp/errors.js';
+export type { TamOtrpErrorCode, AnyTamOtrpError } from './otrp/errors.js';
+export { otrpRoutes, acceptsOtrp, OTRP_MEDIA_TYPE, OTRP_ROUTE, DEFAULT_OTRP_BODY_LIMIT } from './http/otrp-route.js';
+export type { OtrpProtocolHandler, OtrpRouteOptions } from './http/otrp-route.js';

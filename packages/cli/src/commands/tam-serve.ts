@@ -103,6 +103,7 @@ export function registerTamServe(tam: Command): void {
         ...(file.tokenLifetimeSeconds !== undefined && { tokenLifetimeMs: file.tokenLifetimeSeconds * 1000 }),
         ...(file.backoffSeconds !== undefined && { backoffMs: file.backoffSeconds * 1000 }),
         ...(file.maxUploadBytes !== undefined && { maxUploadBytes: file.maxUploadBytes }),
+        ...(file.otrp !== undefined && { otrp: file.otrp }),
       });
       // The admin wrappers find the server through the data directory (tam-client.ts).
       await writeFile(join(dataDir, TAM_URL_FILE), `${server.url}\n`);

@@ -20,8 +20,10 @@
  * | `tokenLifetimeSeconds` | `21600` | lifetime of a token / challenge (-26 §7.1: "several hours") |
  * | `backoffSeconds` | `3600` | back-off after a permanent error (-26 §4.6) |
  * | `maxUploadBytes` | `16777216` | largest TC upload through the admin API |
+ * | `otrp` | ES256, no RSA1_5 | OTrP signing key and per-peer key transport (otrp/otrp-config.ts) |
  */
 import { TamConfigInvalid } from './errors.js';
+import { parseOtrpConfig, type OtrpTamConfig } from '../otrp/otrp-config.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8443';
 export const DEFAULT_DATA_DIR = 'tam-data';
@@ -50,11 +52,12 @@ export interface TamFileConfig {
   readonly tokenLifetimeSeconds?: number;
   readonly backoffSeconds?: number;
   readonly maxUploadBytes?: number;
+  readonly otrp?: OtrpTamConfig;
 }
 
 const KEYS = new Set([
   'listen', 'dataDir', 'db', 'pkiDir', 'adminToken', 'tls', 'log', 'bodyLimit', 'attestation', 'referenceValues',
-  'tokenLifetimeSeconds', 'backoffSeconds', 'maxUploadBytes',
+  'tokenLifetimeSeconds', 'backoffSeconds', 'maxUploadBytes', 'otrp',
 ]);
 
 type Json = Record<string, unknown>;
@@ -136,6 +139,7 @@ export function parseTamConfig(json: unknown): TamFileConfig {
     listen, dataDir: str(json, 'dataDir'), db: str(json, 'db'), pkiDir: str(json, 'pkiDir'), adminToken, tls, log,
     bodyLimit: posInt(json, 'bodyLimit'), attestation, referenceValues: rv,
     tokenLifetimeSeconds: posInt(json, 'tokenLifetimeSeconds'), backoffSeconds: posInt(json, 'backoffSeconds'), maxUploadBytes: posInt(json, 'maxUploadBytes'),
+    otrp: json['otrp'] === undefined ? undefined : parseOtrpConfig(json['otrp']),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as TamFileConfig;
 }

@@ -1,8 +1,10 @@
 /**
  * Finding the session an Agent message belongs to. Cookies are not used (otrp-over-http-15 §3) and
  * every POST is independent, so the TAM correlates by the freshness value the Agent echoes
- * (docs/teep-decisions.md §1): the `token` of a QueryResponse, Success or Error, or, for a
- * Background-Check QueryResponse (which carries no token), the challenge as the Evidence's eat_nonce.
+ * (docs/teep-decisions.md §1): the `token` of a QueryResponse, Success or Error (a Background-Check
+ * QueryRequest carries a token as well as its challenge, so that an Agent's Error, which has no
+ * challenge, can be matched too), or, for a Background-Check QueryResponse without a token (an Agent
+ * that does not echo it), the challenge as the Evidence's eat_nonce.
  *
  * This is a lookup key only, read without verifying anything (the Evidence is decrypted first when it
  * is encrypted to the TAM, -26 §8.2). The session machine then verifies the message and matches the

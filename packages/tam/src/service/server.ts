@@ -27,7 +27,10 @@ import { openStore, type OpenedStore } from '../store/open-store.js';
 import { TamConfigInvalid } from './errors.js';
 import { TAM_ACTOR } from './exchange.js';
 import { TamService } from './tam-service.js';
+import { COUNT_CRYPTO_ENV, createCryptoCounter, registerCryptoOperationsRoute } from './crypto-counts.js';
 import { loadPkiTrust } from './trust.js';
+import { registerOtrp } from '../otrp/register.js';
+import type { OtrpTamConfig } from '../otrp/otrp-config.js';
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -50,6 +53,13 @@ export interface TamServerOptions {
   readonly tokenLifetimeMs?: number;
   readonly backoffMs?: number;
   readonly maxUploadBytes?: number;
+  /** OTrP at `POST /otrp` (otrp/otrp-config.ts): signing key and per-peer key transport. */
+  readonly otrp?: OtrpTamConfig;
+  /**
+   * Count public-key operations for `otrp bench` (crypto-counts.ts), served at
+   * /admin/v1/crypto-operations. Default: OTRP_COUNT_CRYPTO=1 in the environment; else off.
+   */
+  readonly countCrypto?: boolean;
 }
 
 export interface RunningTamServer {
@@ -93,7 +103,9 @@ export async function startTamServer(options: TamServerOptions): Promise<Running
   await store.init();
   let app: FastifyInstance;
   try {
-    const provider = createNodeCryptoProvider(await import('node:crypto'));
+    const nodeProvider = createNodeCryptoProvider(await import('node:crypto'));
+    const counter = (options.countCrypto ?? process.env[COUNT_CRYPTO_ENV] === '1') ? createCryptoCounter(nodeProvider) : undefined;
+    const provider = counter?.provider ?? nodeProvider;
     const service = new TamService({
       store,
       trust,
@@ -107,7 +119,7 @@ export async function startTamServer(options: TamServerOptions): Promise<Running
     app = createTamHttpServer({
       handler: service,
       adminToken,
-      admin: (scope) =>
+      admin: (scope) => {
         registerAdminApi(scope, {
           store,
           signerTrust: async () => {
@@ -115,7 +127,9 @@ export async function startTamServer(options: TamServerOptions): Promise<Running
             return { anchors: trust.signerAnchors, ...(crls.length ? { crls } : {}) };
           },
           ...(options.maxUploadBytes !== undefined && { maxUploadBytes: options.maxUploadBytes }),
-        }),
+        });
+        if (counter) registerCryptoOperationsRoute(scope, counter);
+      },
       healthCheck: async () => {
         await store.audit.list({ limit: 1 });
       },
@@ -125,6 +139,7 @@ export async function startTamServer(options: TamServerOptions): Promise<Running
       openapi: { title: 'otrp TAM', version: '0.1.0' },
     });
     auditHttpRefusals(app, store);
+    await registerOtrp(app, { pkiDir: options.pkiDir, store, deviceAnchors: trust.deviceAnchors, crls: () => trust.crls(), ...(options.otrp && { config: options.otrp }) });
     app.addHook('onClose', async () => {
       await store.close();
     });

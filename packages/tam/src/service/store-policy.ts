@@ -100,11 +100,12 @@ export class StorePolicy implements TamPolicy {
     }
   }
 
+  /** The TEEP (SUIT) components only: OTrP TAs share the table (format 'otrp-ta') but are OTrP's to send. */
   private async allTcs(): Promise<TrustedComponentRecord[]> {
     const out: TrustedComponentRecord[] = [];
     for (let offset = 0; ; offset += 1000) {
       const page = await this.tx.trustedComponents.list({ limit: 1000, offset, includeDeprecated: true });
-      out.push(...page);
+      out.push(...page.filter((tc) => tc.format === 'suit'));
       if (page.length < 1000) return out;
     }
   }

@@ -4,12 +4,15 @@
  * `issue` adds the token or challenge to the session's single-use values (store.sessions.addToken).
  * `consume` answers for the value the service already consumed atomically from the store to find
  * the session (tam-service.ts: correlation by the token or challenge the Agent echoes) inside the
- * same database transaction. The machine calls it right after the signature and CDDL checks
- * (docs/teep-decisions.md §4); the service reads `consumeCalled` to know whether a message dropped
- * later must still use up its token after the rollback.
+ * same database transaction. A Background-Check QueryRequest carries a token and a challenge, and
+ * the machine consumes the request's other value too (docs/teep-decisions.md §4): that one is
+ * consumed here from the store, only when it belongs to the same session. The machine calls
+ * `consume` right after the signature and CDDL checks; the service reads `consumeCalled` and
+ * `alsoConsumed` to know what a message dropped later must still use up after the rollback.
  */
-import { fromHex } from '@otrp/core';
+import { fromHex, toHex } from '@otrp/core';
 import type { TokenConsumeResult, TokenRecord, TokenStore } from '@otrp/core';
+import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../store/errors.js';
 import type { StoreRepositories } from '../store/store.js';
 
 export interface PreConsumed {
@@ -18,6 +21,7 @@ export interface PreConsumed {
 
 export class StoreTokenStore implements TokenStore {
   #consumeCalled = false;
+  readonly #also: { kind: TokenRecord['kind']; value: Uint8Array }[] = [];
 
   constructor(
     private readonly tx: StoreRepositories,
@@ -28,15 +32,33 @@ export class StoreTokenStore implements TokenStore {
     return this.#consumeCalled;
   }
 
+  /** Values of the session consumed here besides the pre-consumed one. */
+  get alsoConsumed(): readonly { kind: TokenRecord['kind']; value: Uint8Array }[] {
+    return this.#also;
+  }
+
   async issue(record: TokenRecord): Promise<void> {
     await this.tx.sessions.addToken(record.sessionId, { kind: record.kind, value: fromHex(record.value), expiresAt: record.expiresAt });
   }
 
-  consume(value: string, _now: number, sessionId: string): TokenConsumeResult {
+  async consume(value: string, _now: number, sessionId: string): Promise<TokenConsumeResult> {
     this.#consumeCalled = true;
     const pre = this.preConsumed?.record;
-    // Only the value consumed for this exchange can be `ok`; anything else is not this session's.
-    if (pre !== undefined && pre.value === value && pre.sessionId === sessionId) return { status: 'ok', record: pre };
-    return { status: 'unknown' };
+    // Only values of the session found for this exchange can be `ok`; anything else is not its own.
+    if (pre === undefined || pre.sessionId !== sessionId) return { status: 'unknown' };
+    if (pre.value === value) return { status: 'ok', record: pre };
+    const own = (await this.tx.sessions.listTokens(sessionId)).find((t) => (t.kind === 'token' || t.kind === 'challenge') && toHex(t.value) === value);
+    if (own === undefined) return { status: 'unknown' };
+    const kind = own.kind as TokenRecord['kind'];
+    try {
+      const used = await this.tx.sessions.consume(kind, own.value);
+      this.#also.push({ kind, value: own.value });
+      return { status: 'ok', record: { value, kind, sessionId, expiresAt: used.token.expiresAt } };
+    } catch (e) {
+      if (e instanceof StoreTokenUsed) return { status: 'used' };
+      if (e instanceof StoreTokenExpired) return { status: 'expired' };
+      if (e instanceof StoreNotFound) return { status: 'unknown' };
+      throw e;
+    }
   }
 }

@@ -2,7 +2,7 @@
  * TamService: the TAM's protocol side (http/tam-handler.ts TamProtocolHandler) on top of core's TAM
  * session machine (teep/tam-session.ts), with its state in the store between HTTP requests.
  *
- *   processConnect      new session row + QueryRequest (token or challenge registered in the store)
+ *   processConnect      new session row + QueryRequest (token, and challenge, registered in the store)
  *   processTeepMessage  correlate (correlate.ts) -> in ONE transaction: consume the token/challenge,
  *                       load the session, run the machine with the store-backed ports (device chain
  *                       validator, TokenStore, TamPolicy, Verifier), then persist state, device,
@@ -15,15 +15,16 @@
  * error reaches the HTTP layer, which answers 204 (http/error-response.ts).
  */
 import {
-  createPeerTrust, isOtrpError, processConnect, processTamTeepMessage, ReferenceValueVerifier, TeepReplayed, TeepTokenExpired,
+  COSE_HEADER, createPeerTrust, decodeSign1, headerValue, isOtrpError, processConnect, readX5chain, processTamTeepMessage, ReferenceValueVerifier, TeepReplayed, TeepTokenExpired,
   TeepTokenUnknown, toHex,
 } from '@otrp/core';
-import type { AttestationVerifier, CryptoProvider, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
+import type { AttestationVerifier, CoseHeaders, CoseKey, CryptoProvider, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
 import type { TamProtocolHandler, TeepExchangeContext } from '../http/tam-handler.js';
 import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../store/errors.js';
 import type { Store, StoreRepositories } from '../store/store.js';
 import type { JsonValue } from '../store/records.js';
 import { correlate, type Correlation } from './correlate.js';
+import { cachedChainValidator } from './chain-cache.js';
 import { deviceChainValidator } from './device-identity.js';
 import { newExchange, TAM_ACTOR, type ExchangeFacts } from './exchange.js';
 import { decodeSessionBlob, encodeSessionBlob } from './session-blob.js';
@@ -31,7 +32,7 @@ import { recordOutcome } from './session-outcome.js';
 import { StorePolicy } from './store-policy.js';
 import { StoreTokenStore } from './store-token-store.js';
 import { TcCatalog } from './tc-catalog.js';
-import type { PkiTrust } from './trust.js';
+import type { EnrolledDeviceKey, PkiTrust } from './trust.js';
 
 export { TAM_ACTOR };
 
@@ -63,6 +64,10 @@ export class TamService implements TamProtocolHandler {
   readonly #catalog = new TcCatalog();
   readonly #clock: () => number;
   readonly #lifetime: number;
+  /** The enrolled keys by kid, rebuilt when trust.enrolledDeviceKeys() hands out a new list. */
+  /** Device chains validated recently (chain-cache.ts): each message repeats the device's x5chain. */
+  readonly #validate = cachedChainValidator();
+  readonly #byKid = new WeakMap<readonly EnrolledDeviceKey[], Map<string, CoseKey>>();
 
   constructor(options: TamServiceOptions) {
     this.#o = options;
@@ -110,8 +115,11 @@ export class TamService implements TamProtocolHandler {
       });
     } catch (e) {
       if (tokens?.consumeCalled && corr !== undefined) {
-        // Verified and matched, then dropped: the token stays used (-26 §7.1), outside the rolled-back transaction.
-        await this.#o.store.sessions.consume(corr.kind, corr.value).catch(() => undefined);
+        // Verified and matched, then dropped: the token (and the request's other value) stays used
+        // (-26 §7.1), outside the rolled-back transaction.
+        for (const v of [{ kind: corr.kind, value: corr.value }, ...tokens.alsoConsumed]) {
+          await this.#o.store.sessions.consume(v.kind, v.value).catch(() => undefined);
+        }
       }
       await this.#auditDrop(e, ctx, ex, corr);
       throw e;
@@ -120,7 +128,7 @@ export class TamService implements TamProtocolHandler {
 
   #config(profile: TeepProfileName, tx: StoreRepositories, ex: ExchangeFacts, tokens: StoreTokenStore, now: number, checkBackoff: boolean): TamConfig {
     const { trust } = this.#o;
-    const validateChain = deviceChainValidator(tx, ex, { anchors: trust.deviceAnchors, crls: trust.crls, now, checkBackoff });
+    const validateChain = deviceChainValidator(tx, ex, { anchors: trust.deviceAnchors, crls: trust.crls, now, checkBackoff, validate: this.#validate });
     const attestation = this.#o.attestation ?? 'background-check';
     return {
       profile,
@@ -128,8 +136,11 @@ export class TamService implements TamProtocolHandler {
       certificateChains: trust.keys.chains,
       attestation,
       agentTrust: createPeerTrust({ validateChain }),
-      // SUIT reports are signed with a separate key, named by kid only: the enrolled device keys.
-      reportTrust: { resolve: async (h) => createPeerTrust({ keys: (await trust.enrolledDeviceKeys()).map((k) => k.key), validateChain }).resolve(h) },
+      // SUIT reports are signed with a separate key, named by kid only: the enrolled device keys,
+      // looked up by their precomputed thumbprint (not re-thumbprinted per message: O(fleet) work).
+      reportTrust: {
+        resolve: async (h) => (readX5chain(h) ? createPeerTrust({ validateChain }).resolve(h) : (await this.#enrolledByKid(kidOf(h))).get(kidOf(h) ?? '')),
+      },
       ...(attestation === 'background-check' && { verifier: this.#verifier() }),
       ...(trust.keys.keyAgreement && { keyAgreementKey: trust.keys.keyAgreement }),
       policy: new StorePolicy(tx, ex, this.#catalog, now),
@@ -145,10 +156,28 @@ export class TamService implements TamProtocolHandler {
     const rv = this.#o.referenceValues ?? {};
     return {
       verify: async (evidence, context) => {
-        const endorsementKeys = (await this.#o.trust.enrolledDeviceKeys()).map((k) => k.key);
+        // The key the Evidence names by kid when enrolled, else every enrolled key (verifyEvidence's own rule).
+        const kid = evidenceKid(evidence);
+        const byKid = await this.#enrolledByKid(kid);
+        const named = byKid.get(kid ?? '');
+        const endorsementKeys = named ? [named] : [...byKid.values()];
         return new ReferenceValueVerifier({ endorsementKeys, referenceValues: rv, ...(this.#o.provider && { provider: this.#o.provider }) }).verify(evidence, context);
       },
     };
+  }
+
+  /** The enrolled keys by kid; when `wanted` is not among them, after a full re-check of `devices/` (trust.ts). */
+  async #enrolledByKid(wanted?: string): Promise<Map<string, CoseKey>> {
+    const { trust } = this.#o;
+    let list = await trust.enrolledDeviceKeys();
+    if (wanted !== undefined && trust.recheckUnknown && !this.#keysOf(list).has(wanted)) list = await trust.recheckUnknown();
+    return this.#keysOf(list);
+  }
+
+  #keysOf(list: readonly EnrolledDeviceKey[]): Map<string, CoseKey> {
+    let map = this.#byKid.get(list);
+    if (!map) this.#byKid.set(list, (map = new Map(list.map((k) => [k.kid, k.key]))));
+    return map;
   }
 
   async #auditDrop(e: unknown, ctx: TeepExchangeContext, ex: ExchangeFacts, corr: Correlation | undefined): Promise<void> {
@@ -176,6 +205,21 @@ export class TamService implements TamProtocolHandler {
       this.#o.logger?.warn({ err, code }, 'cannot write the dropped message to the audit log');
     }
     this.#o.logger?.info({ code, ...detail }, 'teep message dropped');
+  }
+}
+
+/** The kid header (hex), if any. */
+function kidOf(headers: CoseHeaders): string | undefined {
+  const kid = headerValue(headers, COSE_HEADER.kid);
+  return kid instanceof Uint8Array ? toHex(kid) : undefined;
+}
+
+/** The kid of an Evidence COSE_Sign1 (undefined when absent or not decodable: verifyEvidence reports that). */
+function evidenceKid(evidence: Uint8Array): string | undefined {
+  try {
+    return kidOf(decodeSign1(evidence).headers);
+  } catch {
+    return undefined;
   }
 }
 

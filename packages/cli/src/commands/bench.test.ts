@@ -1,0 +1,28 @@
+/**
+ * `otrp bench` from the built binary (npm run build first): a tiny install benchmark against its own
+ * TAM process, checking the report's last line and that no exchange failed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../test-support/run-cli.js';
+
+const LAST_LINE = /^ceiling (\d+(?:\.\d+)?)\/s; achieved (\d+(?:\.\d+)?)\/s \((\d+(?:\.\d+)?)% of ceiling\); errors: (\d+)$/;
+
+test('otrp bench: install on 4 devices, concurrency 2, one run of 2 s', { timeout: 180_000 }, async () => {
+  const r = await runCli(['bench', '--devices', '4', '--concurrency', '2', '--duration', '2', '--runs', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  const m = LAST_LINE.exec(lines.at(-1)!);
+  assert.ok(m, `last line: ${lines.at(-1)}`);
+  assert.equal(m[4], '0');
+  assert.ok(Number(m[1]) > 0 && Number(m[2]) > 0, 'ceiling and achieved rate are positive');
+  // The counted operations were listed, for both parties.
+  assert.match(r.stdout, /^ {2}tam {5}verify ESP256 /m);
+  assert.match(r.stdout, /^ {2}devices sign ESP256 /m);
+});
+
+test('otrp bench refuses fewer devices than the concurrency', async () => {
+  const r = await runCli(['bench', '--devices', '2', '--concurrency', '4']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: ERR_USAGE: /);
+});

@@ -1,0 +1,88 @@
+/**
+ * trust.ts: the enrolled device keys follow the PKI directory without listing every enrolled file
+ * every second. A new device folder and a CRL change are seen at the next check; a change deeper in
+ * a device's folder at the next full check, or at once when a message names an unknown kid.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  coseKeyFromCertificate, coseKeyThumbprint, createCrl, createPki, decodePem, encodePem, generateKeyPair, importPrivateKey, issueCertificate, parseCertificate,
+  toHex,
+} from '@otrp/core';
+import type { CaHandle } from '@otrp/core';
+import { loadPkiTrust } from './trust.js';
+
+async function setup() {
+  const dir = await mkdtemp(join(tmpdir(), 'otrp-trust-'));
+  const { files } = await createPki({ alg: 'ESP256', tamUri: 'https://tam.example/tam' });
+  for (const f of files) {
+    const p = join(dir, ...f.path.split('/'));
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, f.contents);
+  }
+  const byPath = new Map(files.map((f) => [f.path, f.contents]));
+  const ca: CaHandle = {
+    certificate: decodePem(byPath.get('device-ca/cert.pem')!, 'CERTIFICATE')[0]!,
+    privateKey: (await importPrivateKey(byPath.get('device-ca/key.pem')!)).key,
+  };
+  /** Enrols one certificate under devices/<rel>/chain.pem; returns its kid. */
+  const enrol = async (rel: string) => {
+    const keys = await generateKeyPair('ESP256');
+    const leaf = await issueCertificate({ issuer: ca, role: 'device', subject: `${rel} attestation`, publicKey: keys.publicKey });
+    const folder = join(dir, 'devices', ...rel.split('/'));
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'chain.pem'), encodePem(leaf, 'CERTIFICATE') + encodePem(ca.certificate, 'CERTIFICATE'));
+    return { leaf, kid: toHex(await coseKeyThumbprint(coseKeyFromCertificate(leaf))) };
+  };
+  const revoke = async (leaf: Uint8Array) => {
+    const entry = { serialNumber: parseCertificate(leaf).serialNumber, revocationDate: new Date(Date.now() - 60_000), reason: 'keyCompromise' as const };
+    await writeFile(join(dir, 'device-ca', 'crl.pem'), encodePem(await createCrl({ issuer: ca, entries: [entry], crlNumber: 100 }), 'X509 CRL'));
+  };
+  return { dir, enrol, revoke };
+}
+
+const kids = (list: readonly { kid: string }[]) => list.map((k) => k.kid).sort();
+
+test('a new device folder and a CRL change are seen at the next check; deeper changes by recheckUnknown', async () => {
+  const { dir, enrol, revoke } = await setup();
+  try {
+    const a = await enrol('dev-a/attestation');
+    const trust = await loadPkiTrust(dir, { recheckMs: 0, fullRecheckMs: 3_600_000 });
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [a.kid]);
+
+    // A new device: a new folder directly in devices/ (enrolment).
+    const b = await enrol('dev-b/attestation');
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [a.kid, b.kid].sort());
+
+    // A new certificate inside an existing device's folder: not in the per-second check, but a
+    // message naming its kid makes the TAM compare the full listing at once.
+    const c = await enrol('dev-a/suit-report');
+    const rechecked = await trust.recheckUnknown!();
+    assert.deepEqual(kids(rechecked), [a.kid, b.kid, c.kid].sort());
+    assert.equal(await trust.enrolledDeviceKeys(), rechecked, 'the same list until something changes');
+
+    // Revocation (a CRL file changes) is seen at the next check.
+    await revoke(b.leaf);
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [a.kid, c.kid].sort());
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a change deep in devices/ is seen by the periodic full check', async () => {
+  const { dir, enrol } = await setup();
+  try {
+    const a = await enrol('dev-a/attestation');
+    const trust = await loadPkiTrust(dir, { recheckMs: 0, fullRecheckMs: 0 });
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [a.kid]);
+    const c = await enrol('dev-a/suit-report');
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [a.kid, c.kid].sort());
+    await rm(join(dir, 'devices', 'dev-a', 'attestation'), { recursive: true });
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [c.kid]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
