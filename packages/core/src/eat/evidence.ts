@@ -37,7 +37,11 @@ export async function buildEvidence(options: BuildEvidenceOptions): Promise<Uint
   const kid = await coseKeyThumbprint(options.key);
   // -26 §8.2 suites use the fully specified ESP256 / Ed25519, not cose's ES256 / EdDSA defaults.
   const alg = options.alg ?? DEFAULT_ALG[options.key.crv ?? ''];
-  return createSign1({ payload, key: { ...options.key, kid }, ...(alg !== undefined && { alg }), ...(options.provider && { provider: options.provider }) });
+  // kid as a header rather than a key copy, so the provider's per-key-object import cache hits.
+  return createSign1({
+    payload, key: options.key, includeKid: false, unprotectedHeaders: new Map([[COSE_HEADER.kid, kid]]),
+    ...(alg !== undefined && { alg }), ...(options.provider && { provider: options.provider }),
+  });
 }
 
 export interface VerifyEvidenceOptions {

@@ -78,9 +78,13 @@ export async function signTeepPayload(
     suites.map(async (s) => {
       const { key, alg } = signerFor(set.keys, s);
       const chain = set.chains?.[set.keys.indexOf(key)];
+      // kid as a header, not as `{ ...key, kid }`: the provider caches its imported key per key
+      // object, and a copy per signature would defeat that cache (one import per signature).
       return {
-        key: { ...key, kid: await coseKeyThumbprint(key) },
+        key,
         alg,
+        includeKid: false,
+        unprotectedHeaders: new Map([[COSE_HEADER.kid, await coseKeyThumbprint(key)]]),
         ...(chain?.length && { protectedHeaders: new Map([[COSE_HEADER.x5chain, encodeX5chain(chain)]]) }),
       };
     }),

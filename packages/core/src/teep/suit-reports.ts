@@ -24,7 +24,11 @@ import type { SuitCoseProfile } from './profiles.js';
 
 /** Agent: signs an encoded SUIT_Report and, when a TAM key-agreement key is given, encrypts it. */
 export async function protectReport(report: Uint8Array, reportKey: CoseKey, tamKey: CoseKey | undefined, provider?: CryptoProvider): Promise<Uint8Array> {
-  const signed = await createSign1({ payload: report, key: { ...reportKey, kid: await coseKeyThumbprint(reportKey) }, ...(provider && { provider }) });
+  // kid as a header rather than a key copy, so the provider's per-key-object import cache hits.
+  const kid = await coseKeyThumbprint(reportKey);
+  const signed = await createSign1({
+    payload: report, key: reportKey, includeKid: false, unprotectedHeaders: new Map([[COSE_HEADER.kid, kid]]), ...(provider && { provider }),
+  });
   return tamKey ? encryptToTam(signed, tamKey, 'suitReport', provider) : signed;
 }
 

@@ -64,9 +64,9 @@ export class TamService implements TamProtocolHandler {
   readonly #catalog = new TcCatalog();
   readonly #clock: () => number;
   readonly #lifetime: number;
-  /** The enrolled keys by kid, rebuilt when trust.enrolledDeviceKeys() hands out a new list. */
   /** Device chains validated recently (chain-cache.ts): each message repeats the device's x5chain. */
   readonly #validate = cachedChainValidator();
+  /** The enrolled keys by kid, rebuilt when trust.enrolledDeviceKeys() hands out a new list. */
   readonly #byKid = new WeakMap<readonly EnrolledDeviceKey[], Map<string, CoseKey>>();
 
   constructor(options: TamServiceOptions) {
