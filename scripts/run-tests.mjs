@@ -25,7 +25,14 @@ if (files.length === 0) {
   process.exit(1);
 }
 console.log(`run-tests: ${files.length} test files`);
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=development', '--test', ...files], {
+// Many test files mostly wait on child processes (TAM, TEE, CLI) and databases, so two files run at
+// once even on 2 cores; OTRP_TEST_CONCURRENCY overrides (1 = one file at a time).
+const concurrency = process.env.OTRP_TEST_CONCURRENCY ?? '2';
+if (!/^[1-9][0-9]*$/.test(concurrency)) {
+  console.error(`run-tests: OTRP_TEST_CONCURRENCY must be a positive integer, not '${concurrency}'`);
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=development', '--test', `--test-concurrency=${concurrency}`, ...files], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -42,14 +42,34 @@ function check(set: MigrationResultSet, d: StoreDialect, what: string): string[]
       throw new StoreUnavailable(`the ${d.name} database is unavailable`, { cause: set.error });
     }
     const failed = set.results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new StoreMigrationFailed(`${what} failed${failed ? ` at migration ${failed}` : ''}`, { cause: set.error });
+    const reason = set.error instanceof Error ? `: ${set.error.message}` : '';
+    throw new StoreMigrationFailed(`${what} failed${failed ? ` at migration ${failed}` : ''}${reason}`, { cause: set.error });
   }
   return (set.results ?? []).map((r) => r.migrationName);
 }
 
-/** Applies every pending migration; returns the names applied (none when up to date). */
+/**
+ * Applies every pending migration; returns the names applied (none when up to date).
+ *
+ * kysely's migrator lists the tables of every schema before it starts; when another schema is dropped
+ * at that moment (PostgreSQL 3F000 or 42P01 naming a schema that is not ours: parallel test runs, each in its own
+ * schema) that listing fails although our migration never touched it. Such a failure is retried.
+ */
 export async function migrateToLatest(db: Kysely<any>, d: StoreDialect, options: MigrateOptions = {}): Promise<string[]> {
-  return check(await migrator(db, d, options).migrateToLatest(), d, 'migration');
+  for (let attempt = 1; ; attempt++) {
+    const set = await migrator(db, d, options).migrateToLatest();
+    if (attempt < 4 && foreignSchemaVanished(set.error, options.schema)) continue;
+    return check(set, d, 'migration');
+  }
+}
+
+/** 3F000 `schema "s" does not exist` or 42P01 `relation "s.t" does not exist`, for a schema s that is not ours. */
+export function foreignSchemaVanished(error: unknown, ours: string | undefined): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code !== '3F000' && code !== '42P01') return false;
+  const message = (error as Error).message;
+  const named = /schema "([^"]+)" does not exist/.exec(message)?.[1] ?? /relation "([^".]+)\.[^"]+" does not exist/.exec(message)?.[1];
+  return named !== undefined && named !== ours;
 }
 
 /** Reverts migrations down to (and excluding) `target`, or all of them; returns the names reverted. */
