@@ -116,6 +116,8 @@ export {
 export type { AnyAdminError, AdminErrorCode } from './admin/errors.js';
 
 // ---- service ----
+export { createCryptoCounter, countSubtleOperations, COUNT_CRYPTO_ENV } from './service/crypto-counts.js';
+export type { CryptoCounter } from './service/crypto-counts.js';
 export { TamService, TAM_ACTOR } from './service/tam-service.js';
 export type { TamServiceOptions, ServiceLogger } from './service/tam-service.js';
 export { startTamServer, adminTokenFromDataDir, ADMIN_TOKEN_FILE } from './service/server.js';
