@@ -6,24 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { PG_REQUIRED, PG_URL, pgUnreachable } from '../../../packages/tam/src/store/test-support/pg.js';
 
-export const PG_URL = process.env['OTRP_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const PG_REQUIRED = process.env['OTRP_TEST_PG'] === 'required';
-
-/** Undefined when reachable, else the reason. */
-export async function pgUnreachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message || e.constructor.name : String(e);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+export { PG_REQUIRED, PG_URL, pgUnreachable };
 
 /** A new schema name and the store URL naming it. */
 export function freshSchema(): { schema: string; url: string } {

@@ -15,9 +15,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openStore, type OpenedStore } from '../open-store.js';
 import type { EpochMs } from '../records.js';
+import { PG_REQUIRED, PG_URL, pgUnreachable } from './pg.js';
 
-export const PG_URL = process.env['OTRP_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const PG_REQUIRED = process.env['OTRP_TEST_PG'] === 'required';
+export { PG_URL };
+
 const WANTED = (process.env['OTRP_TEST_BACKENDS'] ?? 'sqlite,postgres').split(',').map((s) => s.trim());
 
 /** Every table, children first. */
@@ -39,20 +40,6 @@ export interface TestBackend {
   open(options?: OpenTestStoreOptions): Promise<OpenedStore>;
   /** Closes the stores, drops the PostgreSQL schema, removes the SQLite files. */
   dispose(): Promise<void>;
-}
-
-async function pgReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message || e.constructor.name : String(e);
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 function sqliteBackend(): TestBackend {
@@ -112,7 +99,7 @@ export async function testBackends(): Promise<TestBackend[]> {
   const backends: TestBackend[] = [];
   if (WANTED.includes('sqlite')) backends.push(sqliteBackend());
   if (WANTED.includes('postgres')) {
-    const problem = await pgReachable();
+    const problem = await pgUnreachable();
     if (problem !== undefined && PG_REQUIRED) {
       throw new Error(`OTRP_TEST_PG=required, but PostgreSQL is not reachable at ${PG_URL}: ${problem}`);
     }
