@@ -257,7 +257,7 @@ export type { PeerTrustOptions } from './teep/peer-trust.js';
 export { MemoryTokenStore } from './teep/token-store.js';
 export { MemoryTcStore } from './teep/tc-store.js';
 export type { StoredTc } from './teep/tc-store.js';
-export { createSuitProcessorPort } from './teep/suit-processor-port.js';
+export { createSuitProcessorPort, unlinkNotInstalled } from './teep/suit-processor-port.js';
 export type { SuitProcessorPortOptions } from './teep/suit-processor-port.js';
 export { createEvidenceSource, createPassportSource } from './teep/attestation-sources.js';
 export type { EvidenceSourceOptions, PassportSourceOptions } from './teep/attestation-sources.js';

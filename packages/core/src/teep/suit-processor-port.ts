@@ -60,17 +60,7 @@ export function createSuitProcessorPort(options: SuitProcessorPortOptions): Suit
     },
     async unlink(manifestId, { nonce }): Promise<SuitPortResult> {
       const tc = tcStore.get(manifestId);
-      if (!tc) {
-        const empty = { algorithmId: -16, bytes: new Uint8Array(32) };
-        const record = { manifestId: [], section: 0, offset: 0, componentIndex: 0, properties: new Map() };
-        const report = encodeReport({
-          reference: { uri: '', digest: empty },
-          ...(nonce && { nonce }),
-          records: [],
-          result: { code: suitResultCode('ERR_SUIT_COMPONENT_UNSUPPORTED'), record, reason: SUIT_REPORT_REASON.componentUnsupported },
-        });
-        return { ok: false, report, error: 'ERR_SUIT_COMPONENT_UNSUPPORTED' };
-      }
+      if (!tc) return unlinkNotInstalled(nonce);
       const r = await processEnvelope(tc.envelope, { ...base, procedure: 'uninstall', ...(nonce && { nonce }) });
       const report = encodeReport(r.report);
       if (!r.ok) return { ok: false, report, error: r.error.code };
@@ -79,4 +69,20 @@ export function createSuitProcessorPort(options: SuitProcessorPortOptions): Suit
       return { ok: true, report };
     },
   };
+}
+
+/**
+ * The answer to an unlink of a manifest that is not installed: a failed SUIT report (component
+ * unsupported) naming no manifest, so the Agent's Error carries a report like every other failure.
+ */
+export function unlinkNotInstalled(nonce: Uint8Array | undefined): SuitPortResult {
+  const empty = { algorithmId: -16, bytes: new Uint8Array(32) };
+  const record = { manifestId: [], section: 0, offset: 0, componentIndex: 0, properties: new Map() };
+  const report = encodeReport({
+    reference: { uri: '', digest: empty },
+    ...(nonce && { nonce }),
+    records: [],
+    result: { code: suitResultCode('ERR_SUIT_COMPONENT_UNSUPPORTED'), record, reason: SUIT_REPORT_REASON.componentUnsupported },
+  });
+  return { ok: false, report, error: 'ERR_SUIT_COMPONENT_UNSUPPORTED' };
 }

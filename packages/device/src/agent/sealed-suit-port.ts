@@ -12,7 +12,7 @@
  *   record are removed. A manifest that is not installed fails with a SUIT report.
  */
 import {
-  decodeEnvelope, decodeManifest, encodeReport, manifestIdOf, parseCertificate, processEnvelope, readX5chain, suitResultCode, SUIT_REPORT_REASON,
+  decodeEnvelope, decodeManifest, encodeReport, manifestIdOf, parseCertificate, processEnvelope, readX5chain, unlinkNotInstalled,
   COSE_HEADER, headerValue, toHex,
 } from '@otrp/core';
 import type { CoseHeaders, SuitDecryptionKeys, SuitPort, SuitPortResult, SuitProcessOptions, SuitTrust } from '@otrp/core';
@@ -63,18 +63,6 @@ function capturingTrust(trust: SuitTrust): { trust: SuitTrust; signer: () => str
   return { trust: wrapped, signer: () => signerLabel(seen) };
 }
 
-function notInstalled(nonce: Uint8Array | undefined): SuitPortResult {
-  const empty = { algorithmId: -16, bytes: new Uint8Array(32) };
-  const record = { manifestId: [], section: 0, offset: 0, componentIndex: 0, properties: new Map() };
-  const report = encodeReport({
-    reference: { uri: '', digest: empty },
-    ...(nonce && { nonce }),
-    records: [],
-    result: { code: suitResultCode('ERR_SUIT_COMPONENT_UNSUPPORTED'), record, reason: SUIT_REPORT_REASON.componentUnsupported },
-  });
-  return { ok: false, report, error: 'ERR_SUIT_COMPONENT_UNSUPPORTED' };
-}
-
 export function createSealedSuitPort(options: SealedSuitPortOptions): SuitPort {
   const { store } = options;
   const base = {
@@ -108,7 +96,7 @@ export function createSealedSuitPort(options: SealedSuitPortOptions): SuitPort {
     async unlink(manifestId, { nonce }): Promise<SuitPortResult> {
       const record = store.find(manifestId);
       const envelope = record && (await store.envelopeOf(manifestId));
-      if (!record || !envelope) return notInstalled(nonce);
+      if (!record || !envelope) return unlinkNotInstalled(nonce);
       const tx = store.begin();
       const r = await processEnvelope(envelope, { ...base, trust: options.trust, storage: tx, sequenceStore: tx, procedure: 'uninstall', ...(nonce && { nonce }) });
       const report = encodeReport(r.report);
