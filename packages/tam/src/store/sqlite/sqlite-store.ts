@@ -35,6 +35,32 @@ export const sqliteDialect: StoreDialect = Object.freeze<StoreDialect>({
   classifyError: classifySqliteError,
 });
 
+/** Distinct SQL texts whose prepared statements are kept (the store's queries are a few dozen shapes). */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * kysely's SQLite driver calls `prepare` for every query; compiling the same SQL again and again was
+ * the largest single cost of the TAM under load (BENCHMARKS.md). This keeps the prepared statement
+ * per SQL text (least recently used first out). Reusing a statement is safe here: the driver runs
+ * each one to completion synchronously (`all`/`run`), and the store never streams (`iterate`).
+ */
+export function cachePreparedStatements(handle: Database.Database, size = STATEMENT_CACHE_SIZE): Database.Database {
+  const prepare = handle.prepare.bind(handle);
+  const cache = new Map<string, Database.Statement>();
+  handle.prepare = ((sql: string) => {
+    let stmt = cache.get(sql);
+    if (stmt) {
+      cache.delete(sql);
+    } else {
+      stmt = prepare(sql);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, stmt);
+    return stmt;
+  }) as Database.Database['prepare'];
+  return handle;
+}
+
 /** Creates an SQLite-backed store; call `init()` before use. */
 export function openSqliteStore(config: SqliteStoreConfig): KyselyStore {
   const c = resolveSqliteConfig(config);
@@ -45,7 +71,7 @@ export function openSqliteStore(config: SqliteStoreConfig): KyselyStore {
         if (c.path !== ':memory:') handle.pragma(`journal_mode = ${c.journalMode}`);
         handle.pragma(`synchronous = ${c.synchronous}`);
         handle.pragma('foreign_keys = ON');
-        return handle;
+        return cachePreparedStatements(handle);
       },
     }),
   });
