@@ -33,6 +33,7 @@ export type {
   NewDevice,
   TcFormat,
   TrustedComponentRecord,
+  TrustedComponentSummary,
   NewTrustedComponent,
   TrustedComponentUpdate,
   PolicyAction,

@@ -54,7 +54,9 @@ export async function recordOutcome(tx: StoreRepositories, input: OutcomeInput):
   const pending = blob.sent ?? [];
   const updateSent = r.state.phase === 'awaiting-result' && r.outputs[0]?.type === 'update';
 
-  if (deviceId !== null) await tx.devices.touch(deviceId, now);
+  // recordAttestation sets last-seen too: one write of the device row per message.
+  const attested = r.events.some((ev) => ev.type === 'attestation-verified' || (ev.type === 'query-response-refused' && ev.errName === 'ERR_ATTESTATION_REQUIRED'));
+  if (deviceId !== null && !attested) await tx.devices.touch(deviceId, now);
   for (const ev of r.events) {
     switch (ev.type) {
       case 'attestation-verified':

@@ -19,11 +19,22 @@ import type { ExchangeFacts, SentChange } from './exchange.js';
 import { fromHex, toHex } from '@otrp/core';
 import type { CborMap, PolicyDecision, PolicyInput as TeepPolicyInput, TamPolicy, UpdateOutcome, SuitComponentIdentifier } from '@otrp/core';
 import type { StoreRepositories } from '../store/store.js';
-import type { TcListEntry, TrustedComponentRecord } from '../store/records.js';
+import type { TcListEntry, TrustedComponentSummary } from '../store/records.js';
 import { StoreConflict } from '../store/errors.js';
 
 /** SUIT_Parameters image-digest key used in tc-list entries (docs/teep-decisions.md §4). */
 const TC_INFO_DIGEST = 3;
+
+interface Known {
+  readonly tc: TrustedComponentSummary;
+  readonly entry: CatalogEntry;
+}
+
+/** Equal bytes, where an absent claim counts as equal to whatever is stored (it does not change it). */
+function sameBytes(stored: Uint8Array | null | undefined, claimed: Uint8Array | undefined): boolean {
+  if (claimed === undefined) return true;
+  return stored != null && stored.byteLength === claimed.byteLength && stored.every((b, i) => b === claimed[i]);
+}
 
 interface Listed {
   readonly key: string;
@@ -43,8 +54,17 @@ export class StorePolicy implements TamPolicy {
     if (device === undefined) return { manifests: [], unneeded: [] };
     if (input.claims) await this.storeClaims(device.id, input.claims);
 
-    const tcs = await this.allTcs();
-    const entries = new Map(tcs.map((tc) => [tc.id, { tc, entry: this.catalog.entry(tc) }]));
+    // Every TC's catalog entry, from the summaries: a manifest is read only for a version not seen yet.
+    const entries = new Map<string, Known>();
+    for (const head of await this.allTcs()) {
+      const cached = this.catalog.cached(head);
+      if (cached !== undefined) {
+        entries.set(head.id, { tc: head, entry: cached });
+        continue;
+      }
+      const full = await this.tx.trustedComponents.get(head.id);
+      if (full !== undefined) entries.set(full.id, { tc: full, entry: this.catalog.entry(full) });
+    }
     const listed: Listed[] = input.tcList.map(readTcInfo).filter((l): l is Listed => l !== undefined);
     await this.tx.inventory.replaceFromTcList(device.id, inventoryOf(listed, [...entries.values()]), { protocol: 'teep', at: this.now });
 
@@ -60,8 +80,11 @@ export class StorePolicy implements TamPolicy {
       const current = installedCurrent(entry, listed);
       if (p.action === 'required') requiredKeys.add(entry.manifestKey);
       if ((p.action === 'required' || (p.action === 'optional' && isRequested(entry, requested))) && !p.deprecated && !current) {
-        manifests.push(tc.manifest);
-        this.ex.sent.push(change(tc, 'install', tc.sequenceNumber));
+        // The manifest is read only for what is sent; a TC replaced meanwhile goes out as stored now.
+        const full = await this.tx.trustedComponents.get(tc.id);
+        if (full === undefined) continue;
+        manifests.push(full.manifest);
+        this.ex.sent.push(change(full, 'install', full.sequenceNumber));
       }
       if (p.action === 'remove' && installedAny(entry, listed)) {
         unneeded.push([...entry.manifestId]);
@@ -90,6 +113,9 @@ export class StorePolicy implements TamPolicy {
       ...(typeof claims.hwversion?.version === 'string' && { hwversion: claims.hwversion.version }),
     };
     if (Object.keys(identity).length === 0) return;
+    // Most QueryResponses repeat the stored claims: no write then.
+    const d = this.ex.device;
+    if (d && sameBytes(d.ueid, identity.ueid) && sameBytes(d.hwmodel, identity.hwmodel) && (identity.hwversion ?? d.hwversion) === d.hwversion) return;
     try {
       this.ex.device = await this.tx.devices.updateIdentity(deviceId, identity);
     } catch (e) {
@@ -101,17 +127,17 @@ export class StorePolicy implements TamPolicy {
   }
 
   /** The TEEP (SUIT) components only: OTrP TAs share the table (format 'otrp-ta') but are OTrP's to send. */
-  private async allTcs(): Promise<TrustedComponentRecord[]> {
-    const out: TrustedComponentRecord[] = [];
+  private async allTcs(): Promise<TrustedComponentSummary[]> {
+    const out: TrustedComponentSummary[] = [];
     for (let offset = 0; ; offset += 1000) {
-      const page = await this.tx.trustedComponents.list({ limit: 1000, offset, includeDeprecated: true });
+      const page = await this.tx.trustedComponents.listSummaries({ limit: 1000, offset, includeDeprecated: true });
       out.push(...page.filter((tc) => tc.format === 'suit'));
       if (page.length < 1000) return out;
     }
   }
 }
 
-function change(tc: TrustedComponentRecord, action: 'install' | 'remove', sequenceNumber: number | null): SentChange {
+function change(tc: TrustedComponentSummary, action: 'install' | 'remove', sequenceNumber: number | null): SentChange {
   return { tcId: tc.id, componentId: toHex(tc.componentId), action, sequenceNumber };
 }
 
@@ -143,7 +169,7 @@ function isRequested(entry: CatalogEntry, requested: ReadonlySet<string>): boole
 }
 
 /** tc-list -> the store's inventory rows: known TCs under their stored component id. */
-function inventoryOf(listed: readonly Listed[], known: readonly { tc: TrustedComponentRecord; entry: CatalogEntry }[]): TcListEntry[] {
+function inventoryOf(listed: readonly Listed[], known: readonly Known[]): TcListEntry[] {
   return listed.map((l) => {
     const k = known.find((x) => matches(x.entry, l));
     if (k === undefined) return { componentId: fromHex(l.key), sequenceNumber: null };

@@ -82,18 +82,27 @@ export function catalogEntry(tc: TrustedComponentRecordLike): CatalogEntry {
   };
 }
 
+const cacheKey = (tc: Pick<TrustedComponentRecordLike, 'id' | 'sequenceNumber'>) => `${tc.id}#${tc.sequenceNumber}`;
+
 /** Catalog entries cached per TC id and sequence number (envelopes are immutable per version). */
 export class TcCatalog {
   readonly #cache = new Map<string, CatalogEntry>();
 
   entry(tc: TrustedComponentRecordLike): CatalogEntry {
-    const key = `${tc.id}#${tc.sequenceNumber}`;
-    let e = this.#cache.get(key);
-    if (e === undefined) {
-      e = catalogEntry(tc);
-      if (this.#cache.size > 10_000) this.#cache.clear();
-      this.#cache.set(key, e);
-    }
+    let e = this.#cache.get(cacheKey(tc));
+    if (e === undefined) e = this.#remember(tc);
+    return e;
+  }
+
+  /** The cached entry of this TC version, if any (the caller then need not read the manifest). */
+  cached(tc: Pick<TrustedComponentRecordLike, 'id' | 'sequenceNumber'>): CatalogEntry | undefined {
+    return this.#cache.get(cacheKey(tc));
+  }
+
+  #remember(tc: TrustedComponentRecordLike): CatalogEntry {
+    const e = catalogEntry(tc);
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    this.#cache.set(cacheKey(tc), e);
     return e;
   }
 }

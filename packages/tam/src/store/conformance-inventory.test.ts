@@ -108,6 +108,14 @@ for (const backend of BACKENDS) {
       assert.deepEqual(inv, []);
     });
 
+    test('replaceFromTcList leaves unchanged entries as they were (updatedAt included)', async () => {
+      const store = await withDevice(() => backend.open());
+      const first = await store.inventory.replaceFromTcList('d', [{ componentId: A, sequenceNumber: 1 }, { componentId: B, sequenceNumber: 1 }], { at: 1000 });
+      const again = await store.inventory.replaceFromTcList('d', [{ componentId: A, sequenceNumber: 1 }, { componentId: B, sequenceNumber: 2 }], { at: 2000 });
+      assert.deepEqual(again.map((e) => [e.sequenceNumber, e.updatedAt]), [[1, 1000], [2, 2000]]);
+      assert.deepEqual(first[0], again[0]);
+    });
+
     test('replaceFromTcList keeps the highest sequence number of duplicates', async () => {
       const store = await withDevice(() => backend.open());
       const inv = await store.inventory.replaceFromTcList('d', [{ componentId: A, sequenceNumber: 5 }, { componentId: A, sequenceNumber: 7 }, { componentId: A }]);

@@ -2,7 +2,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OpenedStore } from './open-store.js';
-import type { NewTrustedComponent } from './records.js';
+import type { NewTrustedComponent, TrustedComponentRecord } from './records.js';
 import { fakeClock, testBackends, utf8 } from './test-support/backends.js';
 
 const BACKENDS = await testBackends();
@@ -46,6 +46,10 @@ for (const backend of BACKENDS) {
       assert.equal(await store.trustedComponents.findByComponentId(utf8('zzz')), undefined);
       assert.deepEqual((await store.trustedComponents.list()).map((t) => t.id), ['a-ta', 'b-tc']);
       assert.deepEqual((await store.trustedComponents.list({ limit: 1, offset: 1 })).map((t) => t.id), ['b-tc']);
+      // The summaries are the records without their manifests, in the same order and pages.
+      const strip = ({ manifest: _, ...rest }: TrustedComponentRecord) => rest;
+      assert.deepEqual(await store.trustedComponents.listSummaries(), [strip(b), strip(a)]);
+      assert.deepEqual(await store.trustedComponents.listSummaries({ limit: 1, offset: 1 }), [strip(a)]);
     });
 
     test('a sequence number beyond 2^32 round-trips', async () => {
@@ -85,6 +89,7 @@ for (const backend of BACKENDS) {
       await store.trustedComponents.add(tc('b'));
       assert.equal((await store.trustedComponents.setDeprecated('a', true)).deprecated, true);
       assert.deepEqual((await store.trustedComponents.list({ includeDeprecated: false })).map((t) => t.id), ['b']);
+      assert.deepEqual((await store.trustedComponents.listSummaries({ includeDeprecated: false })).map((t) => t.id), ['b']);
       assert.equal((await store.trustedComponents.setDeprecated('a', false)).deprecated, false);
       await assert.rejects(store.trustedComponents.setDeprecated('none', true), { code: 'ERR_STORE_NOT_FOUND' });
       await store.trustedComponents.delete('a');

@@ -79,6 +79,9 @@ export interface TrustedComponentRecord {
   readonly updatedAt: EpochMs;
 }
 
+/** A trusted component without its manifest: what a policy decision lists for every TC. */
+export type TrustedComponentSummary = Omit<TrustedComponentRecord, 'manifest'>;
+
 export interface NewTrustedComponent {
   id?: string;
   componentId: Uint8Array;

@@ -36,6 +36,7 @@ import type {
   SessionUpdate,
   TcListEntry,
   TrustedComponentRecord,
+  TrustedComponentSummary,
   TrustedComponentUpdate,
 } from './records.js';
 
@@ -63,6 +64,8 @@ export interface TrustedComponentRepository {
   findByComponentId(componentId: Uint8Array): Promise<TrustedComponentRecord | undefined>;
   /** Ordered by id. */
   list(options?: ListOptions & { includeDeprecated?: boolean }): Promise<TrustedComponentRecord[]>;
+  /** As `list`, without the manifests (which can be large): the per-message policy lists every TC. */
+  listSummaries(options?: ListOptions & { includeDeprecated?: boolean }): Promise<TrustedComponentSummary[]>;
   /** Replaces the manifest; ERR_STORE_CONFLICT unless the sequence number is higher (no rollback). */
   updateManifest(id: string, update: TrustedComponentUpdate): Promise<TrustedComponentRecord>;
   setDeprecated(id: string, deprecated: boolean): Promise<TrustedComponentRecord>;
@@ -114,7 +117,8 @@ export interface InventoryRepository {
    * Rebuilds the device's confirmed inventory of one protocol from an attested tc-list, atomically:
    * listed components become installed at the listed sequence number, others stop being installed.
    * A pending install is confirmed when the list shows its sequence number (or higher); a pending
-   * remove when the component is gone. Other pending changes stay pending.
+   * remove when the component is gone. Other pending changes stay pending. An entry the list leaves
+   * as it was is not written (its updatedAt stays).
    */
   replaceFromTcList(deviceId: string, tcList: readonly TcListEntry[], options?: { protocol?: Protocol; at?: EpochMs }): Promise<InventoryEntry[]>;
 }

@@ -179,11 +179,15 @@ export class KyselyInventoryRepository implements InventoryRepository {
             await db.deleteFrom('inventory').where('device_id', '=', key).where('protocol', '=', protocol).where('component_id', '=', row.component_id).execute();
             continue;
           }
+          const installed = shown === undefined ? 0 : 1;
+          const installedSeq = shown === undefined ? null : shown.seq;
+          // The usual case, a device listing what it had: no write.
+          if (!pendingDone && num(row.installed) === installed && numOrNull(row.installed_seq) === installedSeq) continue;
           await db
             .updateTable('inventory')
             .set({
-              installed: shown === undefined ? 0 : 1,
-              installed_seq: shown === undefined ? null : shown.seq,
+              installed,
+              installed_seq: installedSeq,
               ...(pendingDone ? { pending_action: null, pending_seq: null, pending_at: null } : {}),
               updated_at: when,
             })

@@ -1,7 +1,7 @@
 /** Trusted components: one row per component (TEEP TC or OTrP TA) with its current manifest. */
 import type { Selectable } from 'kysely';
 import { StoreConflict, StoreNotFound } from '../errors.js';
-import type { ListOptions, NewTrustedComponent, TcFormat, TrustedComponentRecord, TrustedComponentUpdate } from '../records.js';
+import type { ListOptions, NewTrustedComponent, TcFormat, TrustedComponentRecord, TrustedComponentSummary, TrustedComponentUpdate } from '../records.js';
 import type { TrustedComponentRepository } from '../store.js';
 import { checkBoolean, checkBytes, checkId, checkOneOf, checkPaging, checkText, checkTextOrNull, checkUint, fromBuffer, num, toBuffer } from './codec.js';
 import { atomic, guard, type RepoContext } from './context.js';
@@ -10,12 +10,19 @@ import type { TrustedComponentsTable } from './schema.js';
 export const TC_FORMATS: readonly TcFormat[] = ['suit', 'otrp-ta'];
 
 export function toTrustedComponent(r: Selectable<TrustedComponentsTable>): TrustedComponentRecord {
+  return { ...toSummary(r), manifest: fromBuffer(r.manifest) };
+}
+
+const SUMMARY_COLUMNS = [
+  'id', 'component_id', 'name', 'format', 'signer_subject', 'signer_thumbprint', 'sequence_number', 'deprecated', 'created_at', 'updated_at',
+] as const;
+
+function toSummary(r: Omit<Selectable<TrustedComponentsTable>, 'manifest'>): TrustedComponentSummary {
   return {
     id: r.id,
     componentId: fromBuffer(r.component_id),
     name: r.name,
     format: r.format as TcFormat,
-    manifest: fromBuffer(r.manifest),
     signerSubject: r.signer_subject,
     signerThumbprint: fromBuffer(r.signer_thumbprint),
     sequenceNumber: num(r.sequence_number),
@@ -74,6 +81,16 @@ export class KyselyTrustedComponentRepository implements TrustedComponentReposit
       if (options?.includeDeprecated === false) q = q.where('deprecated', '=', 0);
       const rows = await q.orderBy('id').limit(limit).offset(offset).execute();
       return rows.map(toTrustedComponent);
+    });
+  }
+
+  listSummaries(options?: ListOptions & { includeDeprecated?: boolean }): Promise<TrustedComponentSummary[]> {
+    return guard(this.ctx, async () => {
+      const { limit, offset } = checkPaging(options);
+      let q = this.ctx.db.selectFrom('trusted_components').select(SUMMARY_COLUMNS);
+      if (options?.includeDeprecated === false) q = q.where('deprecated', '=', 0);
+      const rows = await q.orderBy('id').limit(limit).offset(offset).execute();
+      return rows.map(toSummary);
     });
   }
 
