@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgument } from '@otrp/core';
-import { formatError } from './main.js';
+import { buildProgram, formatError } from './main.js';
 import { runCli } from './test-support/run-cli.js';
 
 test('--version prints the package version and exits 0', async () => {
@@ -20,4 +20,22 @@ test('an unknown command exits 1 with one error line and no stack trace', async 
 test('formatError gives the code of an OtrpError and ERR_INTERNAL for anything else', () => {
   assert.equal(formatError(new InvalidArgument('bad\nthing')), 'error: ERR_INVALID_ARGUMENT: bad thing');
   assert.equal(formatError(new TypeError('x is undefined')), 'error: ERR_INTERNAL: x is undefined');
+});
+
+test('the program for a command holds only that command; help and unknown commands get all of them', async () => {
+  const names = async (argv: string[]) => (await buildProgram(['node', 'otrp', ...argv])).commands.map((c) => c.name());
+  const all = ['pki', 'teep', 'decode', 'encode', 'suit', 'tam', 'otrp', 'bench', 'device', 'demo'];
+  assert.deepEqual(await names(['--debug', 'device', 'list', 'dir']), ['device']);
+  assert.deepEqual(await names(['pki', 'init']), ['pki']);
+  assert.deepEqual(await names(['--version']), []);
+  assert.deepEqual(await names([]), all);
+  assert.deepEqual(await names(['--help']), all);
+  assert.deepEqual(await names(['help', 'device']), all);
+  assert.deepEqual(await names(['no-such-command']), all);
+});
+
+test('otrp --help lists every command', async () => {
+  const r = await runCli(['--help']);
+  assert.equal(r.code, 0);
+  for (const name of ['pki', 'teep', 'decode', 'encode', 'suit', 'tam', 'otrp', 'bench', 'device', 'demo']) assert.match(r.stdout, new RegExp(`^  ${name}\\b`, 'm'));
 });

@@ -8,36 +8,45 @@ import { Command, CommanderError } from 'commander';
 import { isOtrpError } from '@otrp/core';
 import { CliError } from './cli-error.js';
 import { version } from './version.js';
-// ---- command modules (one import per file under commands/) ----
-import { registerPki } from './commands/pki.js';
-import { registerTeep } from './commands/teep.js';
-import { registerDecode } from './commands/decode.js';
-import { registerEncode } from './commands/encode.js';
-import { registerSuit } from './commands/suit.js';
-import { registerTam } from './commands/tam.js';
-import { registerOtrp } from './commands/otrp.js';
-import { registerBench } from './commands/bench.js';
-import { registerDevice } from './commands/device.js';
-import { registerDemo } from './commands/demo.js';
 
-export function buildProgram(): Command {
+/**
+ * The top-level commands, in help order, each with the module that registers it. Only the module of
+ * the command being run is loaded (the TAM's server stack alone takes half a second to import, and
+ * `otrp device run` or `otrp pki` need none of it); help, a bare `otrp` and unknown commands load all,
+ * `otrp --version` none.
+ */
+// ---- command modules (one line per file under commands/) ----
+const COMMANDS: readonly (readonly [string, () => Promise<(program: Command) => void>])[] = [
+  ['pki', async () => (await import('./commands/pki.js')).registerPki],
+  ['teep', async () => (await import('./commands/teep.js')).registerTeep],
+  ['decode', async () => (await import('./commands/decode.js')).registerDecode],
+  ['encode', async () => (await import('./commands/encode.js')).registerEncode],
+  ['suit', async () => (await import('./commands/suit.js')).registerSuit],
+  ['tam', async () => (await import('./commands/tam.js')).registerTam],
+  ['otrp', async () => (await import('./commands/otrp.js')).registerOtrp],
+  ['bench', async () => (await import('./commands/bench.js')).registerBench],
+  ['device', async () => (await import('./commands/device.js')).registerDevice],
+  ['demo', async () => (await import('./commands/demo.js')).registerDemo],
+];
+
+/** The command named by `argv` (as process.argv): its first word that is not an option. */
+function commandOf(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith('-'));
+}
+
+/** The program with every command, or with only the one `argv` runs when it names a known command. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('otrp')
     .description('Open Trust Protocol (OTrP) and TEEP: TAM server, simulated TEE device, PKI, SUIT and COSE tools')
     .version(version, '-V, --version', 'print the version and exit')
     .option('--debug', 'show stack traces of errors')
     .configureOutput({ outputError: () => {} }) // main() prints the one error line itself
     .exitOverride();
-  // ---- command registration (one line per command module) ----
-  registerPki(program);
-  registerTeep(program);
-  registerDecode(program);
-  registerEncode(program);
-  registerSuit(program);
-  registerTam(program);
-  registerOtrp(program);
-  registerBench(program);
-  registerDevice(program);
-  registerDemo(program);
+  const wanted = commandOf(argv);
+  const versionOnly = wanted === undefined && argv.some((a) => a === '-V' || a === '--version');
+  const known = COMMANDS.filter(([name]) => name === wanted);
+  const chosen = versionOnly ? [] : known.length > 0 ? known : COMMANDS;
+  for (const register of await Promise.all(chosen.map(([, load]) => load()))) register(program);
   quiet(program);
   return program;
 }
@@ -54,7 +63,7 @@ function quiet(command: Command): void {
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
