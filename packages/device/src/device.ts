@@ -7,6 +7,8 @@
  *   Device.open (device run / list / show)            start the TEE process on DIR/tee.
  *   runDeviceOnce (otrp device run --once)            RequestTA / UnrequestTA / RequestPolicyCheck and
  *               the TAM session they lead to; says whether every request was met.
+ *   runOtrpOnce (otrp device run --protocol otrp)     one OTrP/HTTP session (otrp-over-http-02), the
+ *               TEE's OTrP implementation answering the TAM; says whether it reported a failure.
  *
  * Lifecycle and what fails where (codes from errors.ts):
  *
@@ -27,8 +29,10 @@ import { writeFileAtomic } from './tee/atomic-file.js';
 import { DEVICE_SECRET_FILE } from './tee/sealed-storage.js';
 import { checkDeviceName, type DeviceEnrolmentRequest, type DeviceKeyAlg, type DeviceKeyPurpose } from './tee/device-keys.js';
 import type { DeviceCredentials } from './tee/device-credentials.js';
+import type { OtrpEnrolmentRequest, OtrpKeyAlg } from './tee/otrp-identity.js';
 import { SimulatedTeeBackend, type SimulatedTeeOptions } from './tee/tee-process.js';
-import { TeeClient, type InstalledTcInfo, type TeeIdentity } from './tee/tee-client.js';
+import { TeeClient, type InstalledTcInfo, type OtrpInventory, type TeeIdentity } from './tee/tee-client.js';
+import { runOtrpSession, type OtrpBrokerOptions, type OtrpSessionResult, type OtrpTeeOutcome } from './broker/otrp-broker.js';
 
 /** The trust anchors the Agent gets at init (DeviceCredentials without the device's own certificates). */
 export type DeviceTrust = Partial<Omit<DeviceCredentials, 'certificates'>>;
@@ -43,6 +47,12 @@ export interface InitDeviceOptions {
   readonly enrol: (request: DeviceEnrolmentRequest) => Promise<Partial<Record<DeviceKeyPurpose, Uint8Array[]>>>;
   readonly trust: DeviceTrust;
   readonly tee?: Omit<SimulatedTeeOptions, 'create'>;
+  /**
+   * A dedicated OTrP key (`--otrp-alg RS256`): generated in the TEE, certified by `enrol` (e.g.
+   * `issueOtrpCertificate` with the Device CA). Without it the P-256 TEEP key is the OTrP key.
+   * `rsa15`: the TEE also accepts the draft's RSA1_5 key transport (docs/otrp-decisions.md §1).
+   */
+  readonly otrp?: { readonly alg: OtrpKeyAlg; readonly rsa15?: boolean; readonly enrol: (request: OtrpEnrolmentRequest) => Promise<Uint8Array[]> };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -67,6 +77,12 @@ export async function initDevice(options: InitDeviceOptions): Promise<TeeIdentit
     const tee = new TeeClient(backend);
     const request = await tee.generateKeys(name, alg);
     const certificates = await options.enrol(request);
+    // The OTrP key before the credentials: until installCredentials the TEEP keys may be certified
+    // again, so a failed OTrP enrolment is resumed by the next init like a failed TEEP one.
+    if (options.otrp) {
+      const otrpRequest = await tee.generateOtrpKey(options.otrp.alg, options.otrp.rsa15 ?? false);
+      await tee.installOtrpCertificate(await options.otrp.enrol(otrpRequest));
+    }
     const t = options.trust;
     await tee.installCredentials({
       certificates,
@@ -119,6 +135,11 @@ export class Device {
 
   listInstalled(): Promise<InstalledTcInfo[]> {
     return this.tee.listInstalled();
+  }
+
+  /** The OTrP Security Domains and TAs in the TEE. */
+  listOtrp(): Promise<OtrpInventory> {
+    return this.tee.listOtrp();
   }
 
   /** Stops the TEE process. */
@@ -186,4 +207,31 @@ export async function runDeviceOnce(device: Device, options: RunOnceOptions): Pr
   const notRemoved = (options.unrequest ?? []).filter((id) => have.has(idKey(id)));
   const protocolError = events.some((e) => e.type === 'error-sent' || e.type === 'tam-error');
   return { ok: !protocolError && unmet.length === 0 && notRemoved.length === 0, sessions, events, unmet, notRemoved, installed };
+}
+
+export interface OtrpRunOptions {
+  /** The TAM's OTrP URI (`POST /otrp` of the otrp TAM), e.g. http://127.0.0.1:8080/otrp. */
+  readonly tamUri: string;
+  readonly broker?: OtrpBrokerOptions;
+}
+
+export interface OtrpRunResult {
+  /** True when the session ended with an empty response and the TEE reported no failure. */
+  readonly ok: boolean;
+  readonly session: OtrpSessionResult;
+  /** The TEE's responses that reported a failure (status "fail"), with the draft's error code. */
+  readonly failures: readonly OtrpTeeOutcome[];
+  /** The TEE's OTrP SDs and TAs afterwards. */
+  readonly inventory: OtrpInventory;
+}
+
+/**
+ * One OTrP round of `otrp device run --protocol otrp`: one session with the TAM (its policy drives
+ * GetDeviceState and the SD/TA commands). Transport failures and a TEE that cannot answer at all
+ * throw (typed); failures the TEE reports to the TAM are in the result.
+ */
+export async function runOtrpOnce(device: Device, options: OtrpRunOptions): Promise<OtrpRunResult> {
+  const session = await runOtrpSession(device.tee, options.tamUri, options.broker);
+  const failures = session.outcomes.filter((o) => o.error !== undefined);
+  return { ok: failures.length === 0, session, failures, inventory: await device.listOtrp() };
 }

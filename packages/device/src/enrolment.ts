@@ -7,10 +7,15 @@
  * verifies and its key is the one the TEE reported. The key-agreement key cannot sign a CSR, so it
  * is certified from its public key with keyUsage keyAgreement (core pki csr.ts explains why).
  * Every certificate has the device role (EKU clientAuth); the chain is [leaf, Device CA].
+ *
+ * The P-256 TEEP key is also the TEE's OTrP key (tee/otrp-ta.ts, docs/otrp-decisions.md §6), which
+ * both signs (ES256) and decrypts (ECDH-ES+A128KW, -03 §7.5.3): its certificate carries keyUsage
+ * digitalSignature and keyAgreement (docs/pki.md "P-256 only if asked").
  */
 import { issueCertificate, readCsr, type CaHandle } from '@otrp/core';
 import { CredentialMismatch } from './errors.js';
 import { deviceSubjectName, type DeviceEnrolmentRequest, type DeviceKeyPurpose } from './tee/device-keys.js';
+import type { OtrpEnrolmentRequest } from './tee/otrp-identity.js';
 
 export interface EnrolOptions {
   /** Validity in days (default 365, never beyond the CA's own). */
@@ -33,7 +38,10 @@ export async function issueDeviceCertificates(
   for (const p of ['teep', 'suitReport', 'attestation'] as const) {
     const info = await readCsr(request.csrs[p]);
     if (!same(info.spki, request.spki[p])) throw new CredentialMismatch(`the ${p} CSR is for another key`);
-    const leaf = await issueCertificate({ issuer: ca, role: 'device', subject: info.subject, publicKey: info.spki, ...validity });
+    const otrpKey = p === 'teep' && request.alg === 'ESP256';
+    const leaf = await issueCertificate({
+      issuer: ca, role: 'device', subject: info.subject, publicKey: info.spki, ...validity, ...(otrpKey && { keyUsage: { keyAgreement: true } }),
+    });
     out[p] = [leaf, ...chain];
   }
   const ka = await issueCertificate({
@@ -46,4 +54,16 @@ export async function issueDeviceCertificates(
   });
   out.keyAgreement = [ka, ...chain];
   return out as Record<DeviceKeyPurpose, Uint8Array[]>;
+}
+
+/**
+ * Issues the certificate of a dedicated OTrP key (`--otrp-alg RS256`) from its CSR: role device (EKU
+ * clientAuth), keyUsage digitalSignature + keyEncipherment (an RSA device key decrypts, docs/pki.md),
+ * subject from the CSR (`<name> otrp`). Returns the chain, leaf first.
+ */
+export async function issueOtrpCertificate(request: OtrpEnrolmentRequest, ca: CaHandle, options: EnrolOptions = {}): Promise<Uint8Array[]> {
+  const info = await readCsr(request.csr);
+  if (!same(info.spki, request.spki)) throw new CredentialMismatch('the OTrP CSR is for another key');
+  const leaf = await issueCertificate({ issuer: ca, role: 'device', subject: info.subject, publicKey: info.spki, ...(options.days !== undefined && { days: options.days }) });
+  return [leaf, ...(options.chain ?? [ca.certificate])];
 }

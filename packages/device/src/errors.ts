@@ -50,6 +50,11 @@ export class TcStoreCorrupt extends DeviceError {
   readonly code = 'ERR_TC_STORE_CORRUPT';
 }
 
+/** The TEE's sealed OTrP state (`otrp-state`, `otrp-ridtid`) authenticates but does not have the expected shape. */
+export class OtrpStoreCorrupt extends DeviceError {
+  readonly code = 'ERR_OTRP_STORE_CORRUPT';
+}
+
 // ---- device directory and keys ----
 
 /** The directory holds no initialised device (no device.json / no TEE folder / no keys). */
@@ -102,6 +107,11 @@ export class AgentUnavailable extends DeviceError {
   readonly code = 'ERR_TEE_AGENT_UNAVAILABLE';
 }
 
+/** The device cannot speak OTrP (its TEEP key is not P-256, or it has no certificate for it). */
+export class OtrpUnavailable extends DeviceError {
+  readonly code = 'ERR_OTRP_UNAVAILABLE';
+}
+
 // ---- the Broker (TEEP/HTTP client) ----
 
 /** The TAM could not be reached, or the connection broke (-15 "lower layer error"). */
@@ -124,12 +134,15 @@ export class BrokerHttpStatus extends DeviceError {
   }
 }
 
-/** The TAM answered with a redirect; -15 §3: "Redirects MUST NOT be automatically followed". */
+/**
+ * The TAM answered with a redirect; -15 §3: "Redirects MUST NOT be automatically followed". For OTrP
+ * (-02 §4 allows following): a 303, a redirect without a usable Location, or too many hops.
+ */
 export class BrokerRedirect extends DeviceError {
   readonly code = 'ERR_BROKER_REDIRECT';
 }
 
-/** A response with content that is not `application/teep+cbor` (-15 §3). */
+/** A response with content that is not `application/teep+cbor` (-15 §3) or `application/otrp+json` (-02 §5). */
 export class BrokerContentType extends DeviceError {
   readonly code = 'ERR_BROKER_CONTENT_TYPE';
 }
@@ -156,6 +169,8 @@ export type DeviceErrorCode =
   | 'ERR_TEE_SEALED_NAME'
   | 'ERR_TEE_STORAGE'
   | 'ERR_TC_STORE_CORRUPT'
+  | 'ERR_OTRP_STORE_CORRUPT'
+  | 'ERR_OTRP_UNAVAILABLE'
   | 'ERR_DEVICE_NOT_INITIALIZED'
   | 'ERR_DEVICE_ALREADY_INITIALIZED'
   | 'ERR_DEVICE_CREDENTIAL_MISMATCH'
@@ -175,6 +190,6 @@ export type DeviceErrorCode =
 
 export type AnyDeviceError =
   | SealedDataInvalid | SealedFormatUnsupported | DeviceSecretUnavailable | SealedNameInvalid | TeeStorageFailed
-  | TcStoreCorrupt | DeviceNotInitialized | DeviceAlreadyInitialized | CredentialMismatch | TeeCrashed
+  | TcStoreCorrupt | OtrpStoreCorrupt | OtrpUnavailable | DeviceNotInitialized | DeviceAlreadyInitialized | CredentialMismatch | TeeCrashed
   | TeeStartFailed | TeeChannelError | TeeCommandFailed | AgentUnavailable | BrokerTransportFailed | BrokerTimeout
   | BrokerHttpStatus | BrokerRedirect | BrokerContentType | BrokerResponseTooLarge | BrokerBadUri | BrokerSessionTooLong;

@@ -10,13 +10,15 @@ export { DeviceError } from './errors.js';
 export type { DeviceErrorCode, AnyDeviceError } from './errors.js';
 
 // ---- the device (REE side; what `otrp device ...` uses) ----
-export { initDevice, Device, runDeviceOnce, keyAgreementJwk } from './device.js';
-export type { InitDeviceOptions, DeviceTrust, RunOnceOptions, RunOnceResult } from './device.js';
+export { initDevice, Device, runDeviceOnce, runOtrpOnce, keyAgreementJwk } from './device.js';
+export type { InitDeviceOptions, DeviceTrust, RunOnceOptions, RunOnceResult, OtrpRunOptions, OtrpRunResult } from './device.js';
 export { pollDevice } from './poll.js';
 export type { PollOptions } from './poll.js';
 export { DEVICE_LAYOUT, readDeviceConfig, teeDirOf } from './device-dir.js';
 export type { DeviceConfig } from './device-dir.js';
-export { issueDeviceCertificates } from './enrolment.js';
+export { issueDeviceCertificates, issueOtrpCertificate } from './enrolment.js';
+export { OTRP_KEY_ALGS, otrpSubjectName } from './tee/otrp-identity.js';
+export type { OtrpKeyAlg, OtrpEnrolmentRequest } from './tee/otrp-identity.js';
 export type { EnrolOptions } from './enrolment.js';
 export { parseTcId, formatTcId, componentIdFromUuid } from './tc-id.js';
 
@@ -25,6 +27,12 @@ export { Broker } from './broker/broker.js';
 export type { BrokerAgent, BrokerExchange, BrokerOptions, BrokerSessionResult } from './broker/broker.js';
 export { postTeep, checkTamUri, TEEP_MEDIA_TYPE } from './broker/teep-http-client.js';
 export type { TeepHttpClientOptions } from './broker/teep-http-client.js';
+export { runOtrpSession } from './broker/otrp-broker.js';
+export type { OtrpBrokerAgent, OtrpBrokerOptions, OtrpExchange, OtrpSessionResult, OtrpTeeOutcome } from './broker/otrp-broker.js';
+export { postOtrp, OTRP_MEDIA_TYPE, DEFAULT_OTRP_MAX_RESPONSE_BYTES } from './broker/otrp-http-client.js';
+export type { OtrpHttpClientOptions } from './broker/otrp-http-client.js';
+export { describeOtrpMessage } from './broker/otrp-message-view.js';
+export type { OtrpMessageView } from './broker/otrp-message-view.js';
 
 // ---- the TEE boundary ----
 export { TEE_COMMAND } from './tee/tee-backend.js';
@@ -33,7 +41,10 @@ export { SimulatedTeeBackend } from './tee/tee-process.js';
 export type { SimulatedTeeOptions } from './tee/tee-process.js';
 export type { ChannelRequest, ChannelResponse, ChannelTap } from './tee/tee-channel.js';
 export { TeeClient } from './tee/tee-client.js';
-export type { TeeIdentity, InstalledTcInfo } from './tee/tee-client.js';
+export type { TeeIdentity, InstalledTcInfo, OtrpInventory } from './tee/tee-client.js';
+export type { OtrpTaInfo, OtrpChange, OtrpStoreLimits } from './tee/otrp-store.js';
+export { OTRP_STORE_LIMITS, OTRP_STATE_FILE, OTRP_RIDTID_FILE } from './tee/otrp-store.js';
+export type { OtrpProcessResult } from './tee/otrp-ta.js';
 export type { AgentEventView, BrokerInstruction, ProcessTeepMessageResult } from './agent/agent-host-types.js';
 export { CRASH_ENV, CRASH_STEPS } from './tee/crash-points.js';
 export type { CrashStep } from './tee/crash-points.js';

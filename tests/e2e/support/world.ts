@@ -42,7 +42,7 @@ export interface ListedTc {
 export async function deviceList(dir: string): Promise<ListedTc[]> {
   const r = await otrp(['device', 'list', dir, '--json']);
   assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as ListedTc[];
+  return (JSON.parse(r.stdout) as { teep: ListedTc[] }).teep;
 }
 
 /** The sequence numbers installed on a device, in list order. */

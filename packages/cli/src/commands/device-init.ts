@@ -9,6 +9,12 @@
  * The Agent's trust anchors come from the same PKI: the TAM CA (or a raw TAM key with --tam-key),
  * the TC-Signer CA, every CA's CRL, and the TAM's X25519 key-agreement key (EATs and SUIT reports are
  * then encrypted to the TAM, draft-ietf-teep-protocol-26 §8.2).
+ *
+ * OTrP (docs/otrp-decisions.md §6): by default the P-256 TEEP key is also the OTrP key (its certificate
+ * gets keyUsage keyAgreement too). `--otrp-alg RS256` has the TEE generate a dedicated RSA-2048 OTrP key,
+ * certified by the Device CA from its CSR (subject `<name> otrp`, recorded in ca.json; not written under
+ * devices/, which lists the TEEP-side keys the TAM looks up by kid); `--otrp-rsa1_5` lets that TEE accept
+ * the draft's mandatory RSA1_5 key transport (opt-in, docs/otrp-decisions.md §1).
  */
 import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
@@ -16,7 +22,7 @@ import { basename, join, resolve } from 'node:path';
 import {
   PKI_LAYOUT, caCertificatePath, coseKeyFromCertificate, crlPaths, decodePem, devicePath, encodePem, issuedRecord, recordIssued, roleAnchorPaths,
 } from '@otrp/core';
-import { initDevice, isDeviceKeyAlg, issueDeviceCertificates, keyAgreementJwk, type DeviceKeyPurpose } from '@otrp/device';
+import { initDevice, isDeviceKeyAlg, issueDeviceCertificates, issueOtrpCertificate, keyAgreementJwk, type DeviceKeyPurpose } from '@otrp/device';
 import { CliError } from '../cli-error.js';
 import { writeOutput } from '../io.js';
 import { readPublicKeyFile } from '../key-file.js';
@@ -28,6 +34,8 @@ interface InitFlags {
   alg?: string;
   tamKey?: string;
   days?: string;
+  otrpAlg?: string;
+  otrpRsa1_5?: boolean;
 }
 
 /** The enrolled chains' file names under PKI_DIR/devices/<name>/ (what the TAM scans). */
@@ -72,6 +80,8 @@ export function registerDeviceInit(device: Command): void {
     .option('--alg <alg>', 'key algorithm: ESP256 (P-256, default) or Ed25519 (key agreement then X25519)')
     .option('--tam-key <file>', "trust only this raw TAM public key (PEM, JWK or COSE_Key) instead of the PKI's TAM CA")
     .option('--days <n>', 'validity of the device certificates in days (default 365, never beyond the Device CA)')
+    .option('--otrp-alg <alg>', 'OTrP key: ES256 (default: the P-256 TEEP key) or RS256 (a dedicated RSA-2048 key, certified as "<name> otrp")')
+    .option('--otrp-rsa1_5', "with --otrp-alg RS256: also accept the draft's mandatory RSA1_5 key transport (padding-oracle risk: docs/otrp-decisions.md)")
     .addHelpText('after', '\nExamples:\n  otrp device init ./dev1 --pki ./pki\n  otrp device init ./dev2 --pki ./pki --name phone-2 --alg Ed25519\n')
     .action(async (dirArg: string, flags: InitFlags) => {
       const dir = resolve(dirArg);
@@ -79,6 +89,10 @@ export function registerDeviceInit(device: Command): void {
       const name = flags.name ?? basename(dir);
       const alg = flags.alg ?? 'ESP256';
       if (!isDeviceKeyAlg(alg)) throw new CliError('ERR_USAGE', '--alg must be ESP256 or Ed25519');
+      const otrpAlg = flags.otrpAlg ?? 'ES256';
+      if (otrpAlg !== 'ES256' && otrpAlg !== 'RS256') throw new CliError('ERR_USAGE', '--otrp-alg must be ES256 or RS256');
+      if (flags.otrpAlg === 'ES256' && alg !== 'ESP256') throw new CliError('ERR_USAGE', '--otrp-alg ES256 uses the P-256 TEEP key: with --alg Ed25519 give --otrp-alg RS256 (or omit it for a device without OTrP)');
+      if (flags.otrpRsa1_5 && otrpAlg !== 'RS256') throw new CliError('ERR_USAGE', '--otrp-rsa1_5 needs --otrp-alg RS256');
       const days = flags.days === undefined ? undefined : parseDays(flags.days);
       const enrolDir = pkiFile(pki, devicePath(name));
 
@@ -118,6 +132,18 @@ export function registerDeviceInit(device: Command): void {
           await saveCaState(ca);
           return chains;
         },
+        ...(otrpAlg === 'RS256' && {
+          otrp: {
+            alg: 'RS256' as const,
+            rsa15: flags.otrpRsa1_5 === true,
+            enrol: async (request) => {
+              const chain = await issueOtrpCertificate(request, ca.handle, days !== undefined ? { days } : {});
+              ca.state = recordIssued(ca.state, issuedRecord(chain[0]!, 'device'));
+              await saveCaState(ca);
+              return chain;
+            },
+          },
+        }),
       });
       const jwk = keyAgreementJwk(identity);
       await writeOutput(
@@ -125,7 +151,8 @@ export function registerDeviceInit(device: Command): void {
         `device ${name} initialised in ${dir} (${alg}, simulated TEE)\n` +
           `certificates enrolled in ${enrolDir}\n` +
           `trusts ${tamKeys.length ? 'the TAM key given with --tam-key' : 'the TAM CA'} and the TC-Signer CA of ${pki}\n` +
-          `key agreement key (payloads are encrypted to it): ${jwk.crv ?? jwk.kty}\n`,
+          `key agreement key (payloads are encrypted to it): ${jwk.crv ?? jwk.kty}\n` +
+          `OTrP key: ${identity.otrp ? `${identity.otrp.alg}${identity.otrp.alg === 'ES256' ? ' (the TEEP key)' : ' (dedicated)'}${identity.otrp.rsa15 ? ', accepts RSA1_5' : ''}` : 'none'}\n`,
       );
     });
 }

@@ -1,4 +1,7 @@
 /**
+ * `otrp device run DIR --tam URL [--protocol teep|otrp]`: with `--protocol otrp` (device-otrp.ts) the
+ * OTrP Broker of draft-ietf-teep-otrp-over-http-02 instead; what follows is TEEP (the default).
+ *
  * `otrp device run DIR --tam URL`: the Broker of draft-ietf-teep-otrp-over-http-15 in the REE, the
  * Agent in the TEE process. RequestTA / UnrequestTA for each --request / --unrequest (TC_ID: a UUID
  * or the hex of a CBOR component identifier, @otrp/device tc-id.ts), then the TAM session the Agent
@@ -19,6 +22,7 @@ import { Device, parseTcId, pollDevice, runDeviceOnce, type BrokerExchange, type
 import { CliError } from '../cli-error.js';
 import { writeOutput } from '../io.js';
 import { transcriptLine } from './device-transcript.js';
+import { runOtrpCommand } from './device-otrp.js';
 
 interface RunFlags {
   tam: string;
@@ -27,6 +31,7 @@ interface RunFlags {
   once?: boolean;
   poll?: string;
   profile?: string;
+  protocol?: string;
   verbose?: boolean;
 }
 
@@ -66,7 +71,7 @@ export function roundFailure(r: RunOnceResult): CliError | undefined {
 export function registerDeviceRun(device: Command): void {
   device
     .command('run')
-    .summary("run the device's Broker against a TAM: request / unrequest TCs, or check the TAM's policy")
+    .summary("run the device's Broker against a TAM: request / unrequest TCs, or check the TAM's policy (TEEP or OTrP)")
     .description(
       'Starts the TEE process and relays TEEP messages between its Agent and the TAM at URL (HTTP POST, ' +
         'application/teep+cbor; no redirects, no cookies). Each --request / --unrequest is passed to the Agent ' +
@@ -77,27 +82,53 @@ export function registerDeviceRun(device: Command): void {
         '`otrp device list` prints it).\n\n' +
         'Exit status with --once (the default): 0 when the session ended normally and every request was met ' +
         '(or there was nothing to do); 1 with `error: CODE: message` on a transport failure, a TEEP Error sent ' +
-        'or received, or a request not met. With --poll the command runs until interrupted.',
+        'or received, or a request not met. With --poll the command runs until interrupted.\n\n' +
+        'With --protocol otrp the Broker speaks OTrP (draft-ietf-teep-opentrustprotocol-03) over HTTP per ' +
+        'draft-ietf-teep-otrp-over-http-02 to URL, the TAM\'s OTrP URI (e.g. http://127.0.0.1:8080/otrp): an ' +
+        'empty POST (Accept: application/otrp+json) opens the session, the TAM\'s policy drives GetDeviceState and ' +
+        'the SD/TA commands, the TEE answers each one, a 204 ends the session. Requests carry Cache-Control: ' +
+        'no-store, redirects are followed (301/302/307/308, at most 5), no cookies. The device needs an OTrP key: ' +
+        'its P-256 TEEP key (`device init` with the default --alg ESP256) or one made with `device init --otrp-alg ' +
+        'RS256`. --request, --unrequest and --profile are TEEP-only. ' +
+        'Exit status with --once: 0 when the session ended with 204 and the TEE reported no failure; 1 with ' +
+        '`error: CODE: message` otherwise (ERR_OTRP_ERROR_SENT when the TEE answered with one of the draft\'s ' +
+        'error codes). --verbose prints each relayed message: direction, message name, size, rid/tid, ' +
+        'status/reason, and what the TEE did (SD/TA names, error code).',
     )
     .argument('<dir>', 'device directory (`otrp device init`)')
-    .requiredOption('--tam <url>', 'the TAM URI, e.g. http://127.0.0.1:8080/tam (or .../tam/pre26 with --profile pre-26)')
-    .option('--request <TC_ID>', 'ask for this Trusted Component (RequestTA); repeatable', collect)
-    .option('--unrequest <TC_ID>', 'no longer need this Trusted Component (UnrequestTA); repeatable', collect)
+    .requiredOption('--tam <url>', 'the TAM URI, e.g. http://127.0.0.1:8080/tam (or .../tam/pre26 with --profile pre-26; .../otrp with --protocol otrp)')
+    .option('--protocol <protocol>', 'teep (default) or otrp')
+    .option('--request <TC_ID>', 'ask for this Trusted Component (RequestTA); repeatable; TEEP only', collect)
+    .option('--unrequest <TC_ID>', 'no longer need this Trusted Component (UnrequestTA); repeatable; TEEP only', collect)
     .option('--once', 'one round, then exit with its outcome (the default)')
     .option('--poll <seconds>', 'repeat a policy check every SECONDS until interrupted (the first round carries the requests)')
-    .option('--profile <profile>', 'TEEP wire numbering: draft-26 (default) or pre-26 (drafts -12..-25)')
+    .option('--profile <profile>', 'TEEP wire numbering: draft-26 (default) or pre-26 (drafts -12..-25); TEEP only')
     .option('-v, --verbose', 'print every relayed message (direction, type, size, key fields)')
     .addHelpText(
       'after',
       '\nExamples:\n  otrp device run ./dev1 --tam http://127.0.0.1:8080/tam --request 8d82573a-926d-4754-9353-32dc29997f74\n' +
-        '  otrp device run ./dev1 --tam http://127.0.0.1:8080/tam --poll 60\n',
+        '  otrp device run ./dev1 --tam http://127.0.0.1:8080/tam --poll 60\n' +
+        '  otrp device run ./dev1 --tam http://127.0.0.1:8080/otrp --protocol otrp --once --verbose\n',
     )
     .action(async (dirArg: string, flags: RunFlags) => {
       if (flags.once && flags.poll !== undefined) throw new CliError('ERR_USAGE', '--once and --poll exclude each other');
+      const protocol = flags.protocol ?? 'teep';
+      if (protocol !== 'teep' && protocol !== 'otrp') throw new CliError('ERR_USAGE', '--protocol must be teep or otrp');
       const profile = flags.profile ?? 'draft-26';
       if (profile !== 'draft-26' && profile !== 'pre-26') throw new CliError('ERR_USAGE', '--profile must be draft-26 or pre-26');
       const pollSeconds = flags.poll === undefined ? undefined : Number(flags.poll);
       if (pollSeconds !== undefined && !(Number.isFinite(pollSeconds) && pollSeconds > 0)) throw new CliError('ERR_USAGE', '--poll needs a positive number of seconds');
+      if (protocol === 'otrp') {
+        const teepOnly = ['request', 'unrequest', 'profile'].filter((k) => flags[k as keyof RunFlags] !== undefined);
+        if (teepOnly.length) throw new CliError('ERR_USAGE', `${teepOnly.map((k) => `--${k}`).join(', ')}: TEEP only, not with --protocol otrp`);
+        const dev = await Device.open(resolve(dirArg));
+        try {
+          await runOtrpCommand(dev, { tam: flags.tam, ...(pollSeconds !== undefined && { pollSeconds }), ...(flags.verbose && { verbose: true }) });
+        } finally {
+          await dev.close();
+        }
+        return;
+      }
       const request = (flags.request ?? []).map(parseTcId);
       const unrequest = (flags.unrequest ?? []).map(parseTcId);
       const onExchange = flags.verbose ? (x: BrokerExchange) => process.stdout.write(`${transcriptLine(x, profile)}\n`) : undefined;

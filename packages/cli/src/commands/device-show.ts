@@ -35,6 +35,15 @@ export function registerDeviceShow(device: Command): void {
             lines.push(`  ${''.padEnd(13)} certificate ${info.subject}, issued by ${info.issuer}, until ${info.notAfter.toISOString()}`);
           }
         }
+        const o = id.otrp;
+        if (o) {
+          const leaf = o.chain?.[0];
+          const cert = leaf ? parseCertificate(leaf) : undefined;
+          lines.push(
+            `  otrp          ${o.alg}${o.alg === 'ES256' ? ' (the teep key)' : ' (a dedicated key)'}${o.rsa15 ? ', accepts RSA1_5' : ''}` +
+              `${cert ? `; certificate ${cert.subject}, until ${cert.notAfter.toISOString()}` : '; no certificate'}`,
+          );
+        } else lines.push('  otrp          none (an Ed25519 device needs --otrp-alg RS256 at init)');
         const c = id.credentials;
         if (c) {
           lines.push(

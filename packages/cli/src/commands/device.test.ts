@@ -61,7 +61,7 @@ test('device init enrols the TEE keys at the Device CA, show and list read the T
 
   const list = await runCli(['device', 'list', dev]);
   assert.equal(list.code, 0, list.stderr);
-  assert.equal(list.stdout, 'no Trusted Components installed\n');
+  assert.equal(list.stdout, 'no Trusted Components or Trusted Applications installed\n');
 
   // Same name again: refused (it would replace unit-1's enrolled chains); same DIR again: refused.
   const again = await runCli(['device', 'init', join(root, 'dev2'), '--pki', pki, '--name', 'unit-1']);

@@ -6,6 +6,10 @@
  *   device-credentials   certificates and trust anchors (device-credentials.ts)
  *   agent-state          the Agent's per-TAM session state (agent-host.ts)
  *   tc-index, tc-blob-*  installed Trusted Components (agent/tc-store.ts)
+ *   otrp-state, otrp-ridtid  OTrP Security Domains, TAs, TEE SP AIKs and spent rid/tid pairs
+ *                        (otrp-store.ts), used by the OTrP implementation (otrp-ta.ts)
+ *   otrp-key             a dedicated OTrP key and its certificate, only with --otrp-alg RS256
+ *                        (otrp-identity.ts); else the P-256 TEEP key is the OTrP key
  *
  * Only public data leaves through the responses: public keys, CSRs, certificates, TEEP messages
  * (signed inside), inventories. The TEEP protocol commands are handed to an `AgentHost`, built once
@@ -15,13 +19,15 @@ import { encodeCoseKey } from '@otrp/core';
 import { DeviceAlreadyInitialized, DeviceNotInitialized } from '../errors.js';
 import { AgentTcStore } from '../agent/tc-store.js';
 import type { AgentHost, AgentHostContext, BrokerInstruction } from '../agent/agent-host-types.js';
-import { asRec, bytes, decodeRecord, encodeRecord, list, optStr, str, type RecordValue } from './cbor-record.js';
+import { asRec, bytes, bytesList, decodeRecord, encodeRecord, list, optStr, str, type RecordValue } from './cbor-record.js';
 import {
   DEVICE_KEY_PURPOSES, createEnrolmentRequest, decodeDeviceKeys, encodeDeviceKeys, generateDeviceKeys, isDeviceKeyAlg, publicDeviceKeys,
   type DeviceKeySet,
 } from './device-keys.js';
 import { EMPTY_CREDENTIALS, checkCredentialsMatchKeys, credentialsFromRecord, credentialsToRecord, decodeCredentials, encodeCredentials, type DeviceCredentials } from './device-credentials.js';
 import { SealedStorage } from './sealed-storage.js';
+import { OtrpTa } from './otrp-ta.js';
+import { generateOtrpKey, installOtrpCertificate, readOtrpKey } from './otrp-identity.js';
 import { TEE_COMMAND, type TeeCommandHandler, type TeeCommandId } from './tee-backend.js';
 import { InvalidArgument } from '@otrp/core';
 
@@ -39,6 +45,7 @@ export class AgentTa implements TeeCommandHandler {
   #credentials: DeviceCredentials = EMPTY_CREDENTIALS;
   #tcStore: AgentTcStore | undefined;
   #agent: AgentHost | undefined;
+  #otrp: OtrpTa | undefined;
 
   constructor(teeDir: string, agentFactory?: AgentHostFactory) {
     this.#teeDir = teeDir;
@@ -66,6 +73,13 @@ export class AgentTa implements TeeCommandHandler {
     return this.#agent;
   }
 
+  /** The OTrP implementation (opened once; rebuilt when the credentials change). */
+  async #otrpTa(): Promise<OtrpTa> {
+    const storage = await this.#load();
+    this.#otrp ??= await OtrpTa.open(storage, this.#keys, this.#credentials);
+    return this.#otrp;
+  }
+
   async invoke(command: TeeCommandId, request: Uint8Array): Promise<Uint8Array> {
     const req = request.length === 0 ? {} : asRec(decodeRecord(request), 'request');
     return encodeRecord(await this.#dispatch(command, req));
@@ -73,13 +87,36 @@ export class AgentTa implements TeeCommandHandler {
 
   async #dispatch(command: TeeCommandId, req: ReturnType<typeof asRec>): Promise<RecordValue> {
     switch (command) {
-      case TEE_COMMAND.getIdentity:
-        await this.#load();
-        return this.#identity();
+      case TEE_COMMAND.getIdentity: {
+        const storage = await this.#load();
+        const id = this.#identity();
+        if (!this.#keys) return id;
+        // The OTrP key: a dedicated one (--otrp-alg) or the P-256 TEEP key.
+        const dedicated = await readOtrpKey(storage);
+        const otrp = dedicated
+          ? { alg: dedicated.alg, rsa15: dedicated.rsa15, ...(dedicated.chain && { chain: [...dedicated.chain] }) }
+          : this.#keys.alg === 'ESP256'
+            ? { alg: 'ES256', rsa15: false, ...(this.#credentials.certificates.teep && { chain: [...this.#credentials.certificates.teep] }) }
+            : undefined;
+        return { ...(id as Record<string, RecordValue>), ...(otrp && { otrp }) };
+      }
       case TEE_COMMAND.generateKeys:
         return this.#generateKeys(str(req, 'name'), str(req, 'alg'));
       case TEE_COMMAND.installCredentials:
         return this.#installCredentials(req['credentials']);
+      case TEE_COMMAND.generateOtrpKey: {
+        const storage = await this.#load();
+        if (!this.#keys) throw new DeviceNotInitialized('generate the device keys first');
+        const rsa15 = req['rsa15'] === true;
+        const r = await generateOtrpKey(storage, this.#keys.name, str(req, 'alg'), rsa15);
+        this.#otrp = undefined;
+        return { name: r.name, alg: r.alg, csr: r.csr, spki: r.spki };
+      }
+      case TEE_COMMAND.installOtrpCertificate: {
+        await installOtrpCertificate(await this.#load(), bytesList(req, 'chain'));
+        this.#otrp = undefined;
+        return {};
+      }
       case TEE_COMMAND.listInstalled:
         await this.#load();
         return {
@@ -93,6 +130,17 @@ export class AgentTa implements TeeCommandHandler {
             uri: r.uri,
           })),
         };
+      case TEE_COMMAND.listOtrp: {
+        const otrp = await this.#otrpTa();
+        return {
+          sds: otrp.store.sds().map((sd) => ({ ...sd })),
+          tas: otrp.store.list().map((t) => ({ ...t })),
+        };
+      }
+      case TEE_COMMAND.processOtrpMessage: {
+        const r = await (await this.#otrpTa()).process(bytes(req, 'message'));
+        return { ...r, changes: r.changes.map((c) => ({ ...c })) };
+      }
       case TEE_COMMAND.requestTA:
       case TEE_COMMAND.unrequestTA: {
         const componentId = list(req, 'componentId').map((p) => {
@@ -153,6 +201,7 @@ export class AgentTa implements TeeCommandHandler {
     await storage.write(CREDENTIALS_FILE, encodeCredentials(creds));
     this.#credentials = creds;
     this.#agent = undefined; // rebuilt with the new trust anchors
+    this.#otrp = undefined;
     return {};
   }
 }

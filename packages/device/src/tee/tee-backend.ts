@@ -18,6 +18,10 @@ export const TEE_COMMAND = {
   generateKeys: 0x02,
   /** certificates and trust anchors -> nothing; checks each certificate certifies its key. */
   installCredentials: 0x03,
+  /** name, alg (RS256), rsa15 -> OTrP enrolment request (CSR, SPKI); a dedicated OTrP key, once (otrp-identity.ts). */
+  generateOtrpKey: 0x04,
+  /** chain -> nothing; checks the leaf certifies the OTrP key. */
+  installOtrpCertificate: 0x05,
   /** RFC 9397 §6.2.1 / otrp-over-http-15 conceptual API, each returning a BrokerInstruction. */
   requestTA: 0x10,
   unrequestTA: 0x11,
@@ -26,6 +30,14 @@ export const TEE_COMMAND = {
   processError: 0x14,
   /** -> installed TCs (ids, sequence numbers, signer, installed at). */
   listInstalled: 0x20,
+  /** -> installed OTrP Security Domains and TAs (owner TAM, SP, SD, taid, installed at; no binaries). */
+  listOtrp: 0x21,
+  /**
+   * OTrP (draft-ietf-teep-opentrustprotocol-03 §6.2 / otrp-over-http-02 §5.3 "ProcessOTrPMessage"):
+   * one TAM request (JSON bytes) -> the TEE's response bytes, the request's name, the draft error
+   * code when the response reports a failure, and what the request changed.
+   */
+  processOtrpMessage: 0x30,
 } as const;
 export type TeeCommandName = keyof typeof TEE_COMMAND;
 export type TeeCommandId = (typeof TEE_COMMAND)[TeeCommandName];

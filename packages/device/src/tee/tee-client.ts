@@ -5,11 +5,14 @@
  */
 import { decodeCoseKey, type CoseKey } from '@otrp/core';
 import type { AgentEventView, BrokerInstruction, ProcessTeepMessageResult } from '../agent/agent-host-types.js';
-import { asRec, bytes, decodeRecord, encodeRecord, list, optBytes, optStr, str, type Rec, type RecordValue } from './cbor-record.js';
+import { asRec, bytes, bytesList, decodeRecord, encodeRecord, list, optBytes, optStr, str, type Rec, type RecordValue } from './cbor-record.js';
+import type { OtrpEnrolmentRequest, OtrpKeyAlg } from './otrp-identity.js';
 import { credentialsFromRecord, credentialsToRecord, type DeviceCredentials } from './device-credentials.js';
 import { DEVICE_KEY_PURPOSES, type DeviceEnrolmentRequest, type DeviceKeyAlg, type DeviceKeyPurpose } from './device-keys.js';
 import { TEE_COMMAND, type TeeBackend, type TeeCommandId } from './tee-backend.js';
 import { TeeChannelError } from '../errors.js';
+import type { OtrpChange, OtrpTaInfo } from './otrp-store.js';
+import type { OtrpProcessResult } from './otrp-ta.js';
 
 /** The TEE's public identity. */
 export interface TeeIdentity {
@@ -18,6 +21,8 @@ export interface TeeIdentity {
   readonly alg?: DeviceKeyAlg;
   readonly publicKeys?: Readonly<Record<DeviceKeyPurpose, CoseKey>>;
   readonly credentials?: DeviceCredentials;
+  /** The TEE's OTrP key: ES256 (its TEEP key) or a dedicated RS256 key; absent when it has none (Ed25519). */
+  readonly otrp?: { readonly alg: 'ES256' | 'RS256'; readonly rsa15: boolean; readonly chain?: readonly Uint8Array[] };
 }
 
 /** One installed Trusted Component as listed by the TEE. */
@@ -35,6 +40,20 @@ const componentId = (v: RecordValue | undefined, what: string): Uint8Array[] => 
   if (!Array.isArray(v) || !v.every((x) => x instanceof Uint8Array)) throw new TeeChannelError(`${what}: not a component identifier`);
   return v as Uint8Array[];
 };
+
+/** The OTrP Security Domains and TAs the TEE holds (`otrp device list`). */
+export interface OtrpInventory {
+  readonly sds: readonly { readonly tamid: string; readonly spid: string; readonly name: string; readonly tas: number }[];
+  readonly tas: readonly OtrpTaInfo[];
+}
+
+const OTRP_CHANGE_ACTIONS = new Set<OtrpChange['action']>(['sd-created', 'sd-updated', 'sd-deleted', 'ta-installed', 'ta-updated', 'ta-deleted']);
+
+function int(r: Rec, k: string): number {
+  const v = r[k];
+  if (typeof v !== 'number' && typeof v !== 'bigint') throw new TeeChannelError(`${k}: not an integer`);
+  return Number(v);
+}
 
 export class TeeClient {
   readonly backend: TeeBackend;
@@ -60,7 +79,19 @@ export class TeeClient {
       alg: str(r, 'alg') as DeviceKeyAlg,
       publicKeys: Object.fromEntries(DEVICE_KEY_PURPOSES.map((p) => [p, decodeCoseKey(bytes(pk, p))])) as Record<DeviceKeyPurpose, CoseKey>,
       credentials: credentialsFromRecord(r),
+      ...(r['otrp'] !== undefined && { otrp: readOtrpIdentity(asRec(r['otrp'], 'otrp')) }),
     };
+  }
+
+  /** Generates the TEE's dedicated OTrP key (once) and returns its enrolment request. */
+  async generateOtrpKey(alg: OtrpKeyAlg, rsa15 = false): Promise<OtrpEnrolmentRequest> {
+    const r = await this.#invoke(TEE_COMMAND.generateOtrpKey, { alg, rsa15 });
+    if (str(r, 'alg') !== alg) throw new TeeChannelError('the TEE generated another OTrP key algorithm');
+    return { name: str(r, 'name'), alg, csr: bytes(r, 'csr'), spki: bytes(r, 'spki') };
+  }
+
+  async installOtrpCertificate(chain: readonly Uint8Array[]): Promise<void> {
+    await this.#invoke(TEE_COMMAND.installOtrpCertificate, { chain: [...chain] });
   }
 
   /** Generates the device keys inside the TEE (once) and returns the enrolment request. */
@@ -124,12 +155,53 @@ export class TeeClient {
     await this.#invoke(TEE_COMMAND.processError, { tamUri, detail });
   }
 
+  /** ProcessOTrPMessage (otrp-over-http-02 §5.3): one TAM message in, the TEE's response out. */
+  async processOtrpMessage(message: Uint8Array): Promise<OtrpProcessResult> {
+    const r = await this.#invoke(TEE_COMMAND.processOtrpMessage, { message });
+    const error = optStr(r, 'error');
+    const errorCode = optStr(r, 'errorCode');
+    const changes = list(r, 'changes').map((v) => {
+      const c = asRec(v, 'change');
+      const action = str(c, 'action') as OtrpChange['action'];
+      if (!OTRP_CHANGE_ACTIONS.has(action)) throw new TeeChannelError(`unknown OTrP change ${action}`);
+      const taid = optStr(c, 'taid');
+      return { action, spid: str(c, 'spid'), sdname: str(c, 'sdname'), ...(taid !== undefined && { taid }) };
+    });
+    return { response: bytes(r, 'response'), request: str(r, 'request'), ...(error !== undefined && { error }), ...(errorCode !== undefined && { errorCode }), changes };
+  }
+
+  /** The OTrP SDs and TAs installed in the TEE. */
+  async listOtrp(): Promise<OtrpInventory> {
+    const r = await this.#invoke(TEE_COMMAND.listOtrp);
+    return {
+      sds: list(r, 'sds').map((v) => {
+        const s = asRec(v, 'sd');
+        return { tamid: str(s, 'tamid'), spid: str(s, 'spid'), name: str(s, 'name'), tas: int(s, 'tas') };
+      }),
+      tas: list(r, 'tas').map((v) => {
+        const t = asRec(v, 'ta');
+        const taname = optStr(t, 'taname');
+        return {
+          tamid: str(t, 'tamid'), spid: str(t, 'spid'), sdname: str(t, 'sdname'), taid: str(t, 'taid'), ...(taname !== undefined && { taname }),
+          size: int(t, 'size'), installedAt: int(t, 'installedAt'), updatedAt: int(t, 'updatedAt'),
+        };
+      }),
+    };
+  }
+
   /** Closes the session (the backend stays up). */
   async close(): Promise<void> {
     const s = this.#session;
     this.#session = undefined;
     if (s) await this.backend.closeSession(await s);
   }
+}
+
+function readOtrpIdentity(r: Rec): NonNullable<TeeIdentity['otrp']> {
+  const alg = str(r, 'alg');
+  if (alg !== 'ES256' && alg !== 'RS256') throw new TeeChannelError(`unknown OTrP key algorithm ${alg}`);
+  const chain = r['chain'] === undefined ? undefined : bytesList(r, 'chain');
+  return { alg, rsa15: r['rsa15'] === true, ...(chain && { chain }) };
 }
 
 function readInstruction(r: Rec): BrokerInstruction {

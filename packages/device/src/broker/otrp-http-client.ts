@@ -1,0 +1,131 @@
+/**
+ * One OTrP/HTTP exchange from the client side (draft-ietf-teep-otrp-over-http-02 §4, §5): a POST to
+ * the TAM URI with `Accept: application/otrp+json` and, with a body, `Content-Type` of the same type.
+ * The answer is the response body, or nothing for an empty (204) response. OTrP follows -02, not
+ * TEEP's -15 (teep-http-client.ts), where they differ:
+ *
+ * - `Cache-Control: no-store` is sent on every request (-02 §4, after BCP 56bis §4.12; -15 forbids it).
+ * - Redirects MAY be followed (-02 §4): 301, 302, 307 and 308 are followed with the same method, body
+ *   and headers (-02: "no additional request headers ... need be modified or removed"), at most
+ *   `maxRedirects` hops (default 5), only to http(s) URIs and never from https to http. A 303 ("see
+ *   other", a GET) cannot carry an OTrP message and is refused (ERR_BROKER_REDIRECT). Each POST of a
+ *   session starts again at the configured TAM URI.
+ * - No cookies: none is sent and none is kept (`credentials: 'omit'`, no jar).
+ * - A response with content must be `application/otrp+json`; its size is bounded (default 4 MiB +
+ *   4 KiB, core's OTrP JSON limit) and so is the time (default 30 s per exchange).
+ * Every failure is a typed DeviceError (errors.ts).
+ */
+import { BrokerContentType, BrokerHttpStatus, BrokerRedirect, BrokerResponseTooLarge, BrokerTimeout, BrokerTransportFailed } from '../errors.js';
+import { checkTamUri } from './teep-http-client.js';
+
+/** The OTrP media type (-02 §4, "the relevant OTrP content type"). */
+export const OTRP_MEDIA_TYPE = 'application/otrp+json';
+/** Core's OTrP JSON limit (4 MiB per message, otrp/json.ts) and a little room. */
+export const DEFAULT_OTRP_MAX_RESPONSE_BYTES = 4 * 1024 * 1024 + 4096;
+
+export interface OtrpHttpClientOptions {
+  /** Milliseconds for one exchange, redirects and response body included (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Largest response body accepted (default DEFAULT_OTRP_MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes?: number;
+  /** Redirect hops followed per POST (default 5; 0 refuses every redirect). */
+  readonly maxRedirects?: number;
+  /** The fetch implementation (default the global one). */
+  readonly fetch?: typeof fetch;
+}
+
+const FOLLOWED = new Set([301, 302, 307, 308]);
+
+function isOtrpMediaType(value: string | null): boolean {
+  return value !== null && value.split(';')[0]!.trim().toLowerCase() === OTRP_MEDIA_TYPE;
+}
+
+async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw new BrokerResponseTooLarge(`response of ${declared} bytes is over the ${limit}-byte limit`);
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new BrokerResponseTooLarge(`response is over the ${limit}-byte limit`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+const isBrokerError = (e: unknown) => e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_BROKER_');
+
+/** Where a redirect leads, checked (-02 §4 and the rules in the module comment). */
+function redirectTarget(from: URL, location: string | null, status: number): URL {
+  if (!FOLLOWED.has(status)) throw new BrokerRedirect(`TAM answered ${status}: an OTrP POST cannot follow it`);
+  if (!location) throw new BrokerRedirect(`TAM answered ${status} without a Location`);
+  let to: URL;
+  try {
+    to = checkTamUri(new URL(location, from).href);
+  } catch (e) {
+    throw new BrokerRedirect(`TAM redirected to an unusable URI`, { cause: e });
+  }
+  if (from.protocol === 'https:' && to.protocol !== 'https:') throw new BrokerRedirect('TAM redirected from https to http');
+  return to;
+}
+
+/** Posts one OTrP message (or none, to open a session) and returns the TAM's message, if any. */
+export async function postOtrp(tamUri: string, body: Uint8Array | undefined, options: OtrpHttpClientOptions = {}): Promise<Uint8Array | undefined> {
+  let url = checkTamUri(tamUri);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxRedirects = options.maxRedirects ?? 5;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const doFetch = options.fetch ?? fetch;
+  const headers: Record<string, string> = { accept: OTRP_MEDIA_TYPE, 'cache-control': 'no-store' };
+  if (body && body.length > 0) headers['content-type'] = OTRP_MEDIA_TYPE;
+  for (let hops = 0; ; hops++) {
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers,
+        body: (body ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
+        redirect: 'manual',
+        credentials: 'omit',
+        signal,
+      });
+    } catch (e) {
+      if (signal.aborted) throw new BrokerTimeout(`no answer from the TAM within ${timeoutMs} ms`, { cause: e });
+      throw new BrokerTransportFailed('cannot reach the TAM', { cause: e });
+    }
+    try {
+      if (response.status >= 300 && response.status < 400) {
+        const next = redirectTarget(url, response.headers.get('location'), response.status);
+        if (hops >= maxRedirects) throw new BrokerRedirect(`more than ${maxRedirects} redirects`);
+        await response.body?.cancel().catch(() => undefined);
+        url = next;
+        continue;
+      }
+      if (response.status < 200 || response.status >= 300) throw new BrokerHttpStatus(response.status);
+      const data = await readLimited(response, options.maxResponseBytes ?? DEFAULT_OTRP_MAX_RESPONSE_BYTES);
+      if (data.length === 0) return undefined;
+      if (!isOtrpMediaType(response.headers.get('content-type'))) {
+        throw new BrokerContentType(`response content type is ${JSON.stringify(response.headers.get('content-type'))}, not ${OTRP_MEDIA_TYPE}`);
+      }
+      return data;
+    } catch (e) {
+      await response.body?.cancel().catch(() => undefined);
+      if (isBrokerError(e)) throw e;
+      if (signal.aborted) throw new BrokerTimeout(`no complete answer from the TAM within ${timeoutMs} ms`, { cause: e });
+      throw new BrokerTransportFailed('the connection to the TAM failed', { cause: e });
+    }
+  }
+}
