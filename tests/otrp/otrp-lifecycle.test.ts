@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { DEFAULT_JOSE_POLICY, DRAFT_MANDATORY_POLICY, generateJoseKeyPair, toHex } from '@otrp/core';
 import type { JosePrivateKey } from '@otrp/core';
 import { makeOtrpPki, makeTee, messageName, runOtrpSession, type TestTee } from './support/otrp-fixture.js';
-import { addRequiredTa, listedInventory, sha256, spCertificate, startTam, taPackage } from './support/tam.js';
+import { addRequiredTa, listedInventory, sha256, spCertificate, startTam, taPackage, uploadTaPackage } from './support/tam.js';
 import { installTeepTc } from './support/teep.js';
 import { dropSchema, freshSchema, PG_REQUIRED, pgUnreachable } from '../tam/support/pg.js';
 
@@ -98,8 +98,9 @@ async function lifecycle(kind: 'rsa' | 'p256', db: string | undefined): Promise<
       assert.equal(listed1[1]!.state, 'installed');
     } else assert.deepEqual(listed1, [otrpEntry]);
 
-    // Session 2: a newer TA release -> UpdateTA.
-    await store().trustedComponents.updateManifest(tcId, { manifest: taPackage(spcert, 2), sequenceNumber: 2, signerSubject: 'CN=bank.example', signerThumbprint: sha256(spcert) });
+    // Session 2: a newer TA release, uploaded through the admin API (version 2 replaces 1) -> UpdateTA.
+    const up2 = await uploadTaPackage(tam, taPackage(spcert, 2));
+    assert.deepEqual([up2.status, up2.json.id, up2.json.sequenceNumber], [200, tcId, 2]);
     const s2 = await runOtrpSession(tam.url(), tee);
     assert.deepEqual(s2.names, ['GetDeviceStateRequest', 'GetDeviceStateResponse', 'UpdateTARequest', 'UpdateTAResponse']);
     assert.equal(Buffer.from(tee.store.snapshot().sds[0]!.tas[0]!.binary).toString(), 'wallet TA v2');

@@ -103,8 +103,10 @@ export { registerAdminApi, ADMIN_ROUTES } from './admin/admin-api.js';
 export type { AdminApiDeps } from './admin/admin-deps.js';
 export { checkTcUpload } from './admin/upload-check.js';
 export type { SignerTrust, CheckedTcUpload } from './admin/upload-check.js';
+export { checkOtrpTaUpload } from './admin/upload-check-otrp.js';
+export type { CheckedOtrpTaUpload } from './admin/upload-check-otrp.js';
 export { ADMIN_ACTOR } from './admin/audit.js';
-export { SUIT_ENVELOPE_MEDIA_TYPES, DEFAULT_MAX_UPLOAD_BYTES } from './admin/upload-body.js';
+export { SUIT_ENVELOPE_MEDIA_TYPES, RAW_UPLOAD_MEDIA_TYPES, DEFAULT_MAX_UPLOAD_BYTES } from './admin/upload-body.js';
 export {
   AdminError,
   AdminInvalidUpload,
@@ -112,6 +114,7 @@ export {
   AdminSignerChainMissing,
   AdminUnsupportedManifest,
   AdminSequenceNotHigher,
+  AdminComponentConflict,
   AdminInvalidArgument,
 } from './admin/errors.js';
 export type { AnyAdminError, AdminErrorCode } from './admin/errors.js';
@@ -143,7 +146,7 @@ export { loadOtrpPki } from './otrp/otrp-pki.js';
 export type { OtrpPki, OtrpTamIdentity, OcspResponder } from './otrp/otrp-pki.js';
 export { createOcspStapler } from './otrp/ocsp-stapler.js';
 export type { OcspStapler, OcspStaplerOptions } from './otrp/ocsp-stapler.js';
-export { encodeOtrpTaPackage, decodeOtrpTaPackage, taComponentId, OTRP_TA_FORMAT } from './otrp/ta-package.js';
+export { encodeOtrpTaPackage, decodeOtrpTaPackage, taComponentId, taPackageVersion, OTRP_TA_FORMAT, OTRP_TA_MEDIA_TYPE, TA_PACKAGE_LIMITS } from './otrp/ta-package.js';
 export type { OtrpTaPackage } from './otrp/ta-package.js';
 export { planNext } from './otrp/otrp-plan.js';
 export type { PlannedCommand } from './otrp/otrp-plan.js';

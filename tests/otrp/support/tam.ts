@@ -1,12 +1,13 @@
 /**
  * The TAM side of the OTrP end-to-end tests: startTamServer in-process (real HTTP on loopback, the
- * real store), OTrP TAs as `otrp-ta` trusted components with a policy, and the admin device listing.
+ * real store), OTrP TAs uploaded as `otrp-ta` TA packages through the admin API (`POST
+ * /admin/v1/tcs`, application/vnd.otrp-ta+json) with a policy, and the admin device listing.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodePem } from '@otrp/core';
-import { encodeOtrpTaPackage, startTamServer, taComponentId } from '@otrp/tam';
+import { encodeOtrpTaPackage, OTRP_TA_MEDIA_TYPE, startTamServer } from '@otrp/tam';
 import type { OtrpTamConfig, RunningTamServer } from '@otrp/tam';
 import { adminCall } from '../../tam/support/server.js';
 
@@ -44,17 +45,27 @@ export async function spCertificate(pkiDir: string): Promise<Uint8Array> {
 export const TA = { spid: 'bank.example', sdname: 'sd.bank.example', taid: 'ta.bank.example.wallet' } as const;
 
 export function taPackage(spcert: Uint8Array, version: number) {
-  return encodeOtrpTaPackage({ ...TA, taname: 'wallet', spcert, binary: enc(`wallet TA v${version}`), pdata: enc('perso') });
+  return encodeOtrpTaPackage({ ...TA, taname: 'wallet', version, spcert, binary: enc(`wallet TA v${version}`), pdata: enc('perso') });
 }
 
-/** Adds the OTrP TA (sequence 1) and a `required` policy for every device. */
-export async function addRequiredTa(tam: TamHandle, spcert: Uint8Array): Promise<string> {
-  const tc = await tam.current.store.trustedComponents.add({
-    componentId: taComponentId(TA.taid), name: 'wallet', format: 'otrp-ta', manifest: taPackage(spcert, 1),
-    signerSubject: 'CN=bank.example', signerThumbprint: sha256(spcert), sequenceNumber: 1,
+/** Uploads a TA package through the admin API; the answer's status and JSON. */
+export async function uploadTaPackage(tam: TamHandle, pkg: Uint8Array): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${tam.url()}/admin/v1/tcs?name=wallet`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': OTRP_TA_MEDIA_TYPE },
+    body: new Uint8Array(pkg),
   });
-  await tam.current.store.policies.set({ tcId: tc.id, action: 'required', scope: { kind: 'all' } });
-  return tc.id;
+  return { status: res.status, json: await res.json() };
+}
+
+/** Uploads the OTrP TA (version 1) and sets a `required` policy for every device, through the admin API. */
+export async function addRequiredTa(tam: TamHandle, spcert: Uint8Array): Promise<string> {
+  const up = await uploadTaPackage(tam, taPackage(spcert, 1));
+  if (up.status !== 201) throw new Error(`TA upload answered ${up.status}: ${JSON.stringify(up.json)}`);
+  const tcId = up.json.id as string;
+  const policy = await adminCall(tam.url(), ADMIN_TOKEN, 'POST', '/policies', { tcId, action: 'required', scope: { kind: 'all' } });
+  if (policy.status !== 201) throw new Error(`policy answered ${policy.status}`);
+  return tcId;
 }
 
 export interface ListedEntry {

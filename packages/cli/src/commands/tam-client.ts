@@ -40,7 +40,14 @@ async function readText(file: string): Promise<string | undefined> {
 }
 
 export interface AdminClient {
-  request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: { json?: unknown; bytes?: Uint8Array }): Promise<T>;
+  /** `bytes` go as `contentType` (default application/suit-envelope+cose). */
+  request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: UploadBody): Promise<T>;
+}
+
+export interface UploadBody {
+  json?: unknown;
+  bytes?: Uint8Array;
+  contentType?: string;
 }
 
 export async function adminClient(flags: ClientFlags): Promise<AdminClient> {
@@ -55,14 +62,14 @@ export async function adminClient(flags: ClientFlags): Promise<AdminClient> {
     throw new CliError('ERR_ADMIN_TOKEN_MISSING', 'no admin token: use --token-file, $OTRP_ADMIN_TOKEN or --data DIR');
   }
   return {
-    async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: { json?: unknown; bytes?: Uint8Array }): Promise<T> {
+    async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: UploadBody): Promise<T> {
       const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
       let payload: string | Uint8Array<ArrayBuffer> | undefined;
       if (body?.json !== undefined) {
         headers['content-type'] = 'application/json';
         payload = JSON.stringify(body.json);
       } else if (body?.bytes !== undefined) {
-        headers['content-type'] = 'application/suit-envelope+cose';
+        headers['content-type'] = body.contentType ?? 'application/suit-envelope+cose';
         payload = new Uint8Array(body.bytes);
       }
       let res: Response;

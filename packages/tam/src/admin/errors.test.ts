@@ -13,6 +13,7 @@ const CLASSES: Record<string, [AdminErrorCode, number]> = {
   AdminSignerChainMissing: ['ERR_ADMIN_SIGNER_CHAIN_MISSING', 422],
   AdminUnsupportedManifest: ['ERR_ADMIN_UNSUPPORTED_MANIFEST', 422],
   AdminSequenceNotHigher: ['ERR_ADMIN_SEQUENCE_NOT_HIGHER', 409],
+  AdminComponentConflict: ['ERR_ADMIN_COMPONENT_CONFLICT', 409],
   AdminInvalidArgument: ['ERR_ADMIN_INVALID_ARGUMENT', 400],
 };
 

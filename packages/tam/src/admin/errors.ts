@@ -26,7 +26,7 @@ export class AdminUnsupportedMediaType extends AdminError {
   readonly code = 'ERR_ADMIN_UNSUPPORTED_MEDIA_TYPE';
   readonly httpStatus = 415;
   constructor(options?: { cause?: unknown }) {
-    super('send application/json (a TC upload also takes application/suit-envelope+cose or application/octet-stream)', options);
+    super('send application/json (a TC upload also takes application/suit-envelope+cose, application/octet-stream or application/vnd.otrp-ta+json)', options);
   }
 }
 
@@ -57,6 +57,16 @@ export class AdminSequenceNotHigher extends AdminError {
   readonly httpStatus = 409;
 }
 
+/**
+ * The upload names a stored component but cannot replace it: the stored one has another format, or
+ * a new version of an OTrP TA names another Service Provider or Security Domain (the TAM would
+ * otherwise leave the installed TA behind in the old SD; delete the TC and upload it anew instead).
+ */
+export class AdminComponentConflict extends AdminError {
+  readonly code = 'ERR_ADMIN_COMPONENT_CONFLICT';
+  readonly httpStatus = 409;
+}
+
 /** A path or query value the API cannot use (bad hex, an incomplete policy scope). */
 export class AdminInvalidArgument extends AdminError {
   readonly code = 'ERR_ADMIN_INVALID_ARGUMENT';
@@ -70,6 +80,7 @@ export type AnyAdminError =
   | AdminSignerChainMissing
   | AdminUnsupportedManifest
   | AdminSequenceNotHigher
+  | AdminComponentConflict
   | AdminInvalidArgument;
 
 /** The union of admin error codes. */
@@ -79,4 +90,5 @@ export type AdminErrorCode =
   | 'ERR_ADMIN_SIGNER_CHAIN_MISSING'
   | 'ERR_ADMIN_UNSUPPORTED_MANIFEST'
   | 'ERR_ADMIN_SEQUENCE_NOT_HIGHER'
+  | 'ERR_ADMIN_COMPONENT_CONFLICT'
   | 'ERR_ADMIN_INVALID_ARGUMENT';

@@ -61,7 +61,9 @@ test('GET /admin/v1/openapi.json needs no token and is a structurally valid Open
   assert.deepEqual(documented.sort(), [...expected].sort());
 
   const upload = doc.paths['/admin/v1/tcs']!['post']!;
-  assert.deepEqual(Object.keys(upload['requestBody']['content']).sort(), ['application/json', 'application/octet-stream', 'application/suit-envelope+cose']);
+  assert.deepEqual(Object.keys(upload['requestBody']['content']).sort(), ['application/json', 'application/octet-stream', 'application/suit-envelope+cose', 'application/vnd.otrp-ta+json']);
+  assert.deepEqual(upload['requestBody']['content']['application/vnd.otrp-ta+json']['schema']['format'], 'binary');
+  assert.deepEqual(upload['requestBody']['content']['application/json']['schema']['properties']['format']['enum'], ['suit', 'otrp-ta']);
   assert.deepEqual(upload['requestBody']['content']['application/suit-envelope+cose']['schema']['format'], 'binary');
   assert.equal(upload['responses']['422']['content']['application/json']['schema']['type'], 'object');
   const tc = upload['responses']['201']['content']['application/json']['schema'];

@@ -1,7 +1,12 @@
 /**
  * The body of `POST /admin/v1/tcs`: a SUIT envelope as raw bytes (`application/suit-envelope+cose`,
- * the SUIT media type of RFC 9124 §8 / suit-manifest-37 §11.2; or `application/octet-stream`), or JSON
- * `{ "envelope": "<base64>", "name"?: "..." }` for clients that only speak JSON.
+ * the SUIT media type of RFC 9124 §8 / suit-manifest-37 §11.2; or `application/octet-stream`), an
+ * OTrP TA package as raw bytes (`application/vnd.otrp-ta+json`, otrp/ta-package.ts), or JSON
+ * `{ "envelope": "<base64>", "name"?: "...", "format"?: "suit" | "otrp-ta" }` for clients that only
+ * speak JSON (`envelope` then holds the TA package's bytes).
+ *
+ * The TA package is JSON, but it is read as raw bytes like an envelope (never through Fastify's JSON
+ * parser): its own decoder applies the package's strict rules and limits to exactly what was sent.
  *
  * Raw bodies are parsed as a Buffer and handed on as a "binary" (latin1) string: the route's body
  * schema is then `{ type: string, format: binary }`, which ajv accepts and OpenAPI tools read as a
@@ -9,10 +14,15 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpPayloadTooLarge } from '../http/errors.js';
+import type { TcFormat } from '../store/records.js';
+import { OTRP_TA_MEDIA_TYPE } from '../otrp/ta-package.js';
 import { AdminInvalidUpload, AdminUnsupportedMediaType } from './errors.js';
 
 /** SUIT envelope media types accepted as raw bodies. */
 export const SUIT_ENVELOPE_MEDIA_TYPES = ['application/suit-envelope+cose', 'application/octet-stream'] as const;
+
+/** Every media type an upload takes as raw bytes: the SUIT ones and the OTrP TA package. */
+export const RAW_UPLOAD_MEDIA_TYPES = [...SUIT_ENVELOPE_MEDIA_TYPES, OTRP_TA_MEDIA_TYPE] as const;
 
 /** Default largest envelope accepted: 16 MiB (integrated payloads travel inside it). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
@@ -27,7 +37,7 @@ export function uploadBodyLimit(maxBytes: number): number {
  * other unknown media type with the admin API's own 415 (Fastify's would name the TEEP media type).
  */
 export function registerEnvelopeParser(scope: FastifyInstance): void {
-  scope.addContentTypeParser([...SUIT_ENVELOPE_MEDIA_TYPES], { parseAs: 'buffer' }, (_request, body, done) => {
+  scope.addContentTypeParser([...RAW_UPLOAD_MEDIA_TYPES], { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, (body as Buffer).toString('latin1'));
   });
   scope.addContentTypeParser('*', (_request, _payload, done) => done(new AdminUnsupportedMediaType(), undefined));
@@ -36,27 +46,38 @@ export function registerEnvelopeParser(scope: FastifyInstance): void {
 export interface UploadJsonBody {
   envelope: string;
   name?: string;
+  format?: TcFormat;
 }
 
-/** The envelope bytes and the optional name of an upload request; typed errors for anything else. */
-export function readUpload(request: FastifyRequest<{ Querystring: { name?: string } }>, maxBytes: number): { bytes: Uint8Array; name: string | null } {
+/** What an upload request carries: the bytes, their format (from the media type or `format`), a name. */
+export interface UploadRequest {
+  readonly bytes: Uint8Array;
+  readonly format: TcFormat;
+  readonly name: string | null;
+}
+
+/** The bytes, format and optional name of an upload request; typed errors for anything else. */
+export function readUpload(request: FastifyRequest<{ Querystring: { name?: string } }>, maxBytes: number): UploadRequest {
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   let bytes: Uint8Array;
+  let format: TcFormat = 'suit';
   let name = request.query.name ?? null;
-  if ((SUIT_ENVELOPE_MEDIA_TYPES as readonly string[]).includes(mediaType) && typeof request.body === 'string') {
+  if ((RAW_UPLOAD_MEDIA_TYPES as readonly string[]).includes(mediaType) && typeof request.body === 'string') {
     bytes = new Uint8Array(Buffer.from(request.body, 'latin1'));
+    if (mediaType === OTRP_TA_MEDIA_TYPE) format = 'otrp-ta';
   } else if (mediaType === 'application/json' && typeof request.body === 'object' && request.body !== null) {
     const body = request.body as UploadJsonBody;
     bytes = decodeBase64(body.envelope);
     name = body.name ?? name;
+    format = body.format ?? 'suit';
   } else if (mediaType === '' && request.body === undefined) {
-    throw new AdminInvalidUpload('the request has no body: send the SUIT envelope');
+    throw new AdminInvalidUpload('the request has no body: send the SUIT envelope or the OTrP TA package');
   } else {
     throw new AdminUnsupportedMediaType();
   }
-  if (bytes.length === 0) throw new AdminInvalidUpload('the envelope is empty');
+  if (bytes.length === 0) throw new AdminInvalidUpload(format === 'suit' ? 'the envelope is empty' : 'the TA package is empty');
   if (bytes.length > maxBytes) throw new HttpPayloadTooLarge();
-  return { bytes, name };
+  return { bytes, format, name };
 }
 
 /** Base64 (RFC 4648 §4) or base64url (§5), padded or not; nothing else. */

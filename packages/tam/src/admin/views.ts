@@ -26,6 +26,15 @@ export function componentIdText(componentId: Uint8Array): string | null {
   return null;
 }
 
+/** An OTrP TA's component id (the UTF-8 of its taid, otrp/ta-package.ts) as text, or null when it is not UTF-8. */
+export function taidText(componentId: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(componentId);
+  } catch {
+    return null;
+  }
+}
+
 export interface TcView {
   id: string;
   name: string | null;
@@ -46,7 +55,7 @@ export function tcView(r: TrustedComponentRecord): TcView {
     name: r.name,
     format: r.format,
     componentId: toHex(r.componentId),
-    componentIdText: componentIdText(r.componentId),
+    componentIdText: r.format === 'otrp-ta' ? taidText(r.componentId) : componentIdText(r.componentId),
     sequenceNumber: r.sequenceNumber,
     signerSubject: r.signerSubject,
     signerThumbprint: toHex(r.signerThumbprint),
@@ -76,7 +85,7 @@ export function inventoryView(e: InventoryEntry): Record<string, JsonValue> {
   return {
     protocol: e.protocol,
     componentId: toHex(e.componentId),
-    componentIdText: componentIdText(e.componentId),
+    componentIdText: e.protocol === 'otrp' ? taidText(e.componentId) : componentIdText(e.componentId),
     tcId: e.tcId,
     state: e.state,
     installed: e.installed,
