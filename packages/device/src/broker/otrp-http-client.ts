@@ -15,7 +15,8 @@
  *   4 KiB, core's OTrP JSON limit) and so is the time (default 30 s per exchange).
  * Every failure is a typed DeviceError (errors.ts).
  */
-import { BrokerContentType, BrokerHttpStatus, BrokerRedirect, BrokerResponseTooLarge, BrokerTimeout, BrokerTransportFailed } from '../errors.js';
+import { BrokerContentType, BrokerHttpStatus, BrokerRedirect, BrokerTimeout, BrokerTransportFailed } from '../errors.js';
+import { readLimited } from './read-limited.js';
 import { checkTamUri } from './teep-http-client.js';
 
 /** The OTrP media type (-02 §4, "the relevant OTrP content type"). */
@@ -38,32 +39,6 @@ const FOLLOWED = new Set([301, 302, 307, 308]);
 
 function isOtrpMediaType(value: string | null): boolean {
   return value !== null && value.split(';')[0]!.trim().toLowerCase() === OTRP_MEDIA_TYPE;
-}
-
-async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw new BrokerResponseTooLarge(`response of ${declared} bytes is over the ${limit}-byte limit`);
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new BrokerResponseTooLarge(`response is over the ${limit}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 const isBrokerError = (e: unknown) => e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_BROKER_');

@@ -12,7 +12,8 @@
  * Every failure is a typed DeviceError (errors.ts); the Broker reports it to the Agent's
  * ProcessError and to its caller.
  */
-import { BrokerBadUri, BrokerContentType, BrokerHttpStatus, BrokerRedirect, BrokerResponseTooLarge, BrokerTimeout, BrokerTransportFailed } from '../errors.js';
+import { BrokerBadUri, BrokerContentType, BrokerHttpStatus, BrokerRedirect, BrokerTimeout, BrokerTransportFailed } from '../errors.js';
+import { readLimited } from './read-limited.js';
 
 /** The TEEP media type (draft-ietf-teep-protocol-26 §"Media Type Registration"). */
 export const TEEP_MEDIA_TYPE = 'application/teep+cbor';
@@ -42,35 +43,6 @@ export function checkTamUri(uri: string): URL {
 function isTeepMediaType(value: string | null): boolean {
   if (value === null) return false;
   return value.split(';')[0]!.trim().toLowerCase() === TEEP_MEDIA_TYPE;
-}
-
-async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel();
-    throw new BrokerResponseTooLarge(`response of ${declared} bytes is over the ${limit}-byte limit`);
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel();
-      throw new BrokerResponseTooLarge(`response is over the ${limit}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 const isTimeout = (e: unknown) => e instanceof Error && (e.name === 'TimeoutError' || (e.name === 'AbortError' && String((e as { cause?: unknown }).cause ?? '').includes('Timeout')));
