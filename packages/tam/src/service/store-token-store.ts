@@ -1,7 +1,8 @@
 /**
  * The TEEP TokenStore port (core teep/ports.ts) over the store's sessions, for one exchange.
  *
- * `issue` adds the token or challenge to the session's single-use values (store.sessions.addToken).
+ * `issue` adds the token or challenge to the session's single-use values (store.sessions.addToken),
+ * or, for a session not stored yet (ProcessConnect), collects them for sessions.create.
  * `consume` answers for the value the service already consumed atomically from the store to find
  * the session (tam-service.ts: correlation by the token or challenge the Agent echoes) inside the
  * same database transaction. A Background-Check QueryRequest carries a token and a challenge, and
@@ -13,6 +14,7 @@
 import { fromHex, toHex } from '@otrp/core';
 import type { TokenConsumeResult, TokenRecord, TokenStore } from '@otrp/core';
 import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../store/errors.js';
+import type { NewSessionToken } from '../store/records.js';
 import type { StoreRepositories } from '../store/store.js';
 
 export interface PreConsumed {
@@ -22,11 +24,24 @@ export interface PreConsumed {
 export class StoreTokenStore implements TokenStore {
   #consumeCalled = false;
   readonly #also: { kind: TokenRecord['kind']; value: Uint8Array }[] = [];
+  readonly #collected: NewSessionToken[] | undefined;
 
+  /**
+   * With `collect`, issued values are kept here instead of written (`collected`): a new session's
+   * values go into the store together with its row (sessions.create).
+   */
   constructor(
     private readonly tx: StoreRepositories,
     private readonly preConsumed?: PreConsumed,
-  ) {}
+    options?: { readonly collect?: boolean },
+  ) {
+    if (options?.collect) this.#collected = [];
+  }
+
+  /** The values issued so far, when collecting. */
+  get collected(): readonly NewSessionToken[] {
+    return this.#collected ?? [];
+  }
 
   get consumeCalled(): boolean {
     return this.#consumeCalled;
@@ -38,7 +53,9 @@ export class StoreTokenStore implements TokenStore {
   }
 
   async issue(record: TokenRecord): Promise<void> {
-    await this.tx.sessions.addToken(record.sessionId, { kind: record.kind, value: fromHex(record.value), expiresAt: record.expiresAt });
+    const token = { kind: record.kind, value: fromHex(record.value), expiresAt: record.expiresAt };
+    if (this.#collected) this.#collected.push(token);
+    else await this.tx.sessions.addToken(record.sessionId, token);
   }
 
   async consume(value: string, _now: number, sessionId: string): Promise<TokenConsumeResult> {

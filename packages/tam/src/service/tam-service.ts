@@ -83,11 +83,10 @@ export class TamService implements TamProtocolHandler {
     const now = this.#clock();
     const id = crypto.randomUUID();
     return this.#o.store.transaction(async (tx) => {
-      const tokens = new StoreTokenStore(tx);
-      // The row exists first: the machine registers its token or challenge under it.
-      await tx.sessions.create({ id, protocol: 'teep', state: new Uint8Array(), expiresAt: now + this.#lifetime });
+      // The machine's token and challenge are written with the new session row, in one insert each.
+      const tokens = new StoreTokenStore(tx, undefined, { collect: true });
       const r = await processConnect(this.#config(ctx.profile, tx, newExchange(), tokens, now, false), { now, sessionId: id });
-      await tx.sessions.update(id, { state: encodeSessionBlob({ v: 1, machine: r.state }) });
+      await tx.sessions.create({ id, protocol: 'teep', state: encodeSessionBlob({ v: 1, machine: r.state }), expiresAt: now + this.#lifetime }, tokens.collected);
       return r.outputs[0]?.bytes ?? null;
     });
   }
