@@ -89,3 +89,65 @@ test('public keys rebuilt from the wire are imported once; another key still fai
   }
   assert.equal(imports, 2);
 });
+
+test('a generated key pair is used without a JWK import; an equal key rebuilt from its bytes is imported and agrees', async () => {
+  let imports = 0;
+  const counting = createNodeCryptoProvider({
+    ...nodeCrypto,
+    createPrivateKey: (k: Parameters<typeof nodeCrypto.createPrivateKey>[0]) => {
+      imports++;
+      return nodeCrypto.createPrivateKey(k);
+    },
+  } as unknown as typeof nodeCrypto);
+  const peer = await node.generateKeyPair('X25519');
+  for (const crv of ['X25519', 'P-256'] as const) {
+    const eph = await counting.generateKeyPair(crv);
+    const other = crv === 'X25519' ? peer : await node.generateKeyPair('P-256');
+    const secret = await counting.ecdh(eph, publicCoseKey(other));
+    assert.equal(imports, 0);
+    // The same private key as a new object (e.g. read back from storage): imported once, same secret.
+    const copy = decodeCoseKey(encodeCoseKey(eph));
+    assert.deepEqual(await counting.ecdh(copy, publicCoseKey(other)), secret);
+    assert.deepEqual(await node.ecdh(other, publicCoseKey(eph)), secret);
+    assert.equal(imports, 1);
+    imports = 0;
+  }
+  const alg = getAlgorithm(-9, 'sign');
+  const signer = await counting.generateKeyPair('P-256');
+  const data = rnd(40);
+  assert.equal(await node.verify(alg, publicCoseKey(signer), data, await counting.sign(alg, signer, data)), true);
+  assert.equal(imports, 0);
+});
+
+test('random bytes: from the module CSPRNG, small requests pooled, never handed out twice', () => {
+  let fills = 0;
+  let filled = 0;
+  const p = createNodeCryptoProvider({
+    ...nodeCrypto,
+    randomFillSync: (b: Uint8Array) => {
+      fills++;
+      filled += b.length;
+      return nodeCrypto.randomFillSync(b);
+    },
+  } as unknown as typeof nodeCrypto);
+  const seen = new Set<string>();
+  let total = 0;
+  for (let i = 0; i < 600; i++) {
+    const n = [12, 16, 32][i % 3]!;
+    const r = p.randomBytes(n);
+    assert.equal(r.length, n);
+    assert.ok(isPlain(r));
+    assert.equal(r.byteOffset, 0);
+    assert.equal(r.buffer.byteLength, n);
+    const hex = Buffer.from(r).toString('hex');
+    assert.ok(!seen.has(hex), 'a value came out twice');
+    seen.add(hex);
+    total += n;
+  }
+  // 12000 pooled bytes: a few 4 KiB draws, not one call per request.
+  assert.ok(fills >= Math.ceil(total / 4096) && fills <= Math.ceil(total / 4096) + 3, `${fills} fills`);
+  const big = p.randomBytes(1000);
+  assert.equal(big.length, 1000);
+  assert.equal(filled >= total + 1000, true);
+  assert.equal(p.randomBytes(0).length, 0);
+});

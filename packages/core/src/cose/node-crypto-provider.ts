@@ -9,7 +9,8 @@
  *
  * When the module has them (Node's does), digest, HKDF, AES key wrap and AES-GCM run through its
  * synchronous functions as well: the same algorithms, without a WebCrypto job per call (an import
- * plus a promise hop each, ~10% of the TAM's CPU per TEEP exchange). The rest uses `fallback`.
+ * plus a promise hop each, ~10% of the TAM's CPU per TEEP exchange). Random bytes come from its
+ * randomFillSync, small requests from a pool filled 4 KiB at a time. The rest uses `fallback`.
  */
 import type { CoseCurve } from './algorithms.js';
 import type { CryptoProvider } from './crypto-provider.js';
@@ -37,6 +38,7 @@ export interface NodeCryptoLike<K extends NodeKeyObjectLike = NodeKeyObjectLike>
   hkdfSync?(digest: string, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, keylen: number): ArrayBuffer;
   createCipheriv?(algorithm: string, key: Uint8Array, iv: Uint8Array | null): NodeCipherLike;
   createDecipheriv?(algorithm: string, key: Uint8Array, iv: Uint8Array | null): NodeDecipherLike;
+  randomFillSync?(buffer: Uint8Array): Uint8Array;
 }
 
 export interface NodeHashLike {
@@ -72,6 +74,9 @@ const NODE_AES_GCM: Readonly<Record<number, string>> = { 16: 'aes-128-gcm', 24: 
 const KW_IV = new Uint8Array([0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6]);
 /** Public KeyObjects kept by key material (peers' keys arrive as new objects with every message). */
 const PUBLIC_KEY_CACHE_SIZE = 1024;
+/** Random bytes are drawn from the CSPRNG this many at a time; requests up to RANDOM_POOLED come from the pool. */
+const RANDOM_POOL_SIZE = 4096;
+const RANDOM_POOLED = 64;
 /** node:crypto's HKDF refuses longer info (WebCrypto does not): such calls use the fallback. */
 const NODE_HKDF_MAX_INFO = 1024;
 
@@ -84,9 +89,11 @@ const joined = (a: Uint8Array, b: Uint8Array) => {
   return out;
 };
 
-/** Creates the node:crypto provider; `fallback` serves digest, HMAC, HKDF, AES and random bytes. */
+/** Creates the node:crypto provider; `fallback` serves what the module lacks (HMAC, other ciphers, random bytes without randomFillSync). */
 export function createNodeCryptoProvider<K extends NodeKeyObjectLike>(nodeCrypto: NodeCryptoLike<K>, fallback: CryptoProvider = webCryptoProvider): CryptoProvider {
   const cache = new WeakMap<CoseKey, { priv?: K; pub?: K }>();
+  let pool: Uint8Array | undefined;
+  let poolAt = 0;
   const slot = (key: CoseKey) => {
     let s = cache.get(key);
     if (!s) cache.set(key, (s = {}));
@@ -140,7 +147,11 @@ export function createNodeCryptoProvider<K extends NodeKeyObjectLike>(nodeCrypto
         crv === 'Ed25519' || crv === 'X25519'
           ? nodeCrypto.generateKeyPairSync(crv === 'Ed25519' ? 'ed25519' : 'x25519')
           : nodeCrypto.generateKeyPairSync('ec', { namedCurve: crv === 'P-256' ? 'prime256v1' : 'secp384r1' });
-      return coseKeyFromJwk(pair.privateKey.export({ format: 'jwk' }));
+      const key = coseKeyFromJwk(pair.privateKey.export({ format: 'jwk' }));
+      // The COSE key was exported from this KeyObject: using it again (the ephemeral key of an
+      // ECDH-ES recipient, right away) needs no import from JWK.
+      slot(key).priv = pair.privateKey;
+      return key;
     },
     async digest(hash, data) {
       if (!nodeCrypto.createHash) return fallback.digest(hash, data);
@@ -183,6 +194,25 @@ export function createNodeCryptoProvider<K extends NodeKeyObjectLike>(nodeCrypto
       // final() throws when the tag does not verify, as WebCrypto's decrypt does.
       return joined(d.update(ciphertext.subarray(0, ciphertext.length - 16)), d.final());
     },
-    randomBytes: fallback.randomBytes.bind(fallback),
+    randomBytes(length) {
+      const fill = nodeCrypto.randomFillSync;
+      if (fill === undefined) return fallback.randomBytes(length);
+      if (length > RANDOM_POOLED) {
+        const out = new Uint8Array(length);
+        fill.call(nodeCrypto, out);
+        return out;
+      }
+      // Small requests (CEKs, IVs, nonces: several per message) share one CSPRNG draw. Each byte is
+      // handed out once and wiped from the pool as it goes.
+      if (pool === undefined || poolAt + length > pool.length) {
+        pool = new Uint8Array(RANDOM_POOL_SIZE);
+        fill.call(nodeCrypto, pool);
+        poolAt = 0;
+      }
+      const out = pool.slice(poolAt, poolAt + length);
+      pool.fill(0, poolAt, poolAt + length);
+      poolAt += length;
+      return out;
+    },
   };
 }

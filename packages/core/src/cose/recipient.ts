@@ -98,7 +98,9 @@ export async function createRecipient(provider: CryptoProvider, content: CekAlgo
     unprotected: [[COSE_HEADER.epk, coseKeyToMap({ kty: eph.kty, crv: eph.crv!, x: eph.x!, ...(eph.y && { y: eph.y }) })], ...kid],
   });
   const headers: CoseHeaders = { protectedBytes: encodeProtected(h.protected), ...h };
-  const secret = await guardAsync(() => provider.ecdh(eph, publicCoseKey(r.key)), (e) => new CoseKeyMismatch('key agreement failed', { cause: e }));
+  // A public key object is passed as it is (providers cache their import per key object).
+  const peer = r.key.d === undefined ? r.key : publicCoseKey(r.key);
+  const secret = await guardAsync(() => provider.ecdh(eph, peer), (e) => new CoseKeyMismatch('key agreement failed', { cause: e }));
   const derived = await agree(provider, alg, content, secret, headers, r.kdf);
   if (alg.wrap === null) {
     if (cek && !bytesEqual(cek, derived)) throw new CoseKeyMismatch('direct key agreement derives the CEK');

@@ -113,7 +113,10 @@ export async function verifySign(bytes: Uint8Array, key: KeyInput, options: Veri
   const { headers, payload: slot, signatures } = decodeSign(bytes, options);
   const payload = attachedOrDetached(slot, options.detachedPayload, 'COSE_Sign', 'payload');
   const signers: SignerResult[] = [];
-  let unsupported: unknown;
+  // The error for a signer whose algorithm is not supported, thrown only when no signer verifies. A
+  // signer in a suite the verifier does not accept is normal (a TAM signs with every suite it has),
+  // so that error is made only when it is thrown.
+  let unsupported: (() => unknown) | undefined;
   for (const { headers: sh, signature } of signatures) {
     const kid = headerValue(sh, COSE_HEADER.kid) as Uint8Array | undefined;
     const x5chain = readX5chain(sh);
@@ -121,10 +124,15 @@ export async function verifySign(bytes: Uint8Array, key: KeyInput, options: Veri
     let alg: SignAlgorithm;
     try {
       alg = signAlgOf(sh);
-      if (options.algorithms && !options.algorithms.includes(alg.id)) throw new CoseUnsupportedAlg(`algorithm ${alg.name} not accepted here`);
     } catch (e) {
       if (!isOtrpError(e) || e.code !== 'ERR_COSE_UNSUPPORTED_ALG') throw e;
-      unsupported = e;
+      unsupported = () => e;
+      signers.push({ ...base, verified: false });
+      continue;
+    }
+    if (options.algorithms && !options.algorithms.includes(alg.id)) {
+      const name = alg.name;
+      unsupported = () => new CoseUnsupportedAlg(`algorithm ${name} not accepted here`);
       signers.push({ ...base, verified: false });
       continue;
     }
@@ -135,7 +143,7 @@ export async function verifySign(bytes: Uint8Array, key: KeyInput, options: Veri
   }
   const verified = signers.filter((s) => s.verified).length;
   if (verified === 0 || (options.requireAll && verified !== signers.length)) {
-    if (unsupported !== undefined && verified === 0) throw unsupported;
+    if (unsupported !== undefined && verified === 0) throw unsupported();
     if (verified === 0) throw new CoseNoKey('no signer matches the key');
     throw new CoseSignatureInvalid();
   }

@@ -16,6 +16,7 @@ import { CborTag } from '../wire/cbor-value.js';
 import { verifySign1 } from '../cose/sign1.js';
 import { verifyMac0 } from '../cose/mac0.js';
 import type { CoseKey } from '../cose/key.js';
+import type { CryptoProvider } from '../cose/crypto-provider.js';
 import type { KeyResolver } from '../cose/signer.js';
 import { bytesEqual } from './cbor-util.js';
 import { digestMatches } from './digest.js';
@@ -53,9 +54,12 @@ export interface SuitAuthResult {
 
 const COSE_TAGS = { sign1: 18, mac0: 17, sign: 98, mac: 97 } as const;
 
-/** Checks the manifest digest and the authentication blocks of a decoded envelope. */
-export async function authenticateEnvelope(env: SuitEnvelope, trust: SuitTrust): Promise<SuitAuthResult> {
-  if (!(await digestMatches(env.digest, env.manifestBstr))) throw new SuitDigestMismatch('the manifest does not match the authentication-wrapper digest');
+/**
+ * Checks the manifest digest and the authentication blocks of a decoded envelope; `provider` (default
+ * WebCrypto) computes the digest and verifies the signatures.
+ */
+export async function authenticateEnvelope(env: SuitEnvelope, trust: SuitTrust, provider?: CryptoProvider): Promise<SuitAuthResult> {
+  if (!(await digestMatches(env.digest, env.manifestBstr, provider))) throw new SuitDigestMismatch('the manifest does not match the authentication-wrapper digest');
   if (env.authenticationBlocks.length === 0) {
     if (trust.allowUnsigned) return {};
     throw new SuitAuthenticationFailed();
@@ -79,8 +83,8 @@ export async function authenticateEnvelope(env: SuitEnvelope, trust: SuitTrust):
     for (const key of candidateKeys(trust)) {
       try {
         const r = tag === COSE_TAGS.sign1
-          ? await verifySign1(block, key, { detachedPayload: env.digestBytes, tag: 'required' })
-          : await verifyMac0(block, key, { detachedPayload: env.digestBytes, tag: 'required' });
+          ? await verifySign1(block, key, { detachedPayload: env.digestBytes, tag: 'required', ...(provider && { provider }) })
+          : await verifyMac0(block, key, { detachedPayload: env.digestBytes, tag: 'required', ...(provider && { provider }) });
         if (!bytesEqual(r.payload, env.digestBytes)) throw new SuitAuthenticationFailed();
         return {
           verifiedBy: {
@@ -113,10 +117,10 @@ function* candidateKeys(trust: SuitTrust): Generator<CoseKey | KeyResolver> {
  * the envelope carries it, match that digest over the envelope element including its bstr header.
  * An envelope element for a member the manifest holds in place is refused (it would be unauthenticated).
  */
-export async function checkSeveredMembers(env: SuitEnvelope, manifest: SuitManifest): Promise<void> {
+export async function checkSeveredMembers(env: SuitEnvelope, manifest: SuitManifest, provider?: CryptoProvider): Promise<void> {
   for (const [key, element] of env.severed) {
     const member = manifest.members.get(key);
     if (!member || member.kind !== 'severed') throw new SuitMalformed(`envelope member ${key} is not severed from the manifest`);
-    if (!(await digestMatches(member.digest, element.bstr))) throw new SuitSeveredDigestMismatch(`severed member ${key} does not match its digest`);
+    if (!(await digestMatches(member.digest, element.bstr, provider))) throw new SuitSeveredDigestMismatch(`severed member ${key} does not match its digest`);
   }
 }

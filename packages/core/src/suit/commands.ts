@@ -125,7 +125,7 @@ async function imageMatch(ctx: ManifestContext, index: number): Promise<void> {
   const image = await imageOf(ctx, index);
   if (!image) throw new SuitImageMismatch(`component ${index} is empty`);
   if (size !== undefined && Number(size) !== image.size) throw new SuitImageMismatch(`component ${index} has size ${image.size}, expected ${String(size)}`);
-  if (!(await digestMatches(digest, image.data))) throw new SuitImageMismatch(`component ${index} does not match its image digest`);
+  if (!(await digestMatches(digest, image.data, ctx.state.opts.provider))) throw new SuitImageMismatch(`component ${index} does not match its image digest`);
 }
 
 export async function dependencyImage(ctx: ManifestContext, index: number): Promise<Uint8Array | undefined> {
@@ -143,7 +143,7 @@ async function dependencyIntegrity(ctx: ManifestContext, index: number): Promise
   if (!bytes) throw new SuitDependencyIntegrity(`dependency ${index} has not been fetched`);
   try {
     const env = decodeEnvelope(bytes);
-    await authenticateEnvelope(env, ctx.state.opts.trust);
+    await authenticateEnvelope(env, ctx.state.opts.trust, ctx.state.opts.provider);
     if (env.digest.algorithmId !== want.algorithmId || !bytesEqual(env.digest.bytes, want.bytes)) {
       throw new SuitDependencyIntegrity(`dependency ${index} does not match its image digest`);
     }
@@ -185,7 +185,7 @@ async function maybeDecrypt(ctx: ManifestContext, index: number, data: Uint8Arra
   const info = paramsOf(ctx, index).get(P.encryptionInfo);
   if (!(info instanceof Uint8Array)) return data;
   try {
-    return await decryptPayload(info, data, ctx.state.opts.decryptionKeys ?? {});
+    return await decryptPayload(info, data, ctx.state.opts.decryptionKeys ?? {}, ctx.state.opts.provider);
   } catch (e) {
     if (isOtrpError(e)) throw e;
     throw new SuitOperationFailed('decryption failed', { cause: e });

@@ -31,6 +31,20 @@ export interface ProcedureState {
   readonly sequenceUpdates: { id: SuitComponentId; seq: bigint }[];
   /** The SUIT_Record of the command each error came from. */
   readonly errorRecords: WeakMap<object, SuitRecord>;
+  /**
+   * componentKey of the identifier arrays seen in this procedure (the manifests' own, decoded from
+   * the envelope and never changed while it runs): parameters are looked up per command.
+   */
+  readonly componentKeys?: WeakMap<SuitComponentId, string>;
+}
+
+/** componentKey(id), remembered per identifier array for the length of one procedure. */
+export function procedureKey(state: ProcedureState, id: SuitComponentId): string {
+  const memo = state.componentKeys;
+  if (memo === undefined) return componentKey(id);
+  let k = memo.get(id);
+  if (k === undefined) memo.set(id, (k = componentKey(id)));
+  return k;
 }
 
 /** One manifest being processed (the root, or a dependency). */
@@ -72,7 +86,7 @@ export function componentIdAt(ctx: ManifestContext, index: number): SuitComponen
 }
 
 export function paramsOf(ctx: ManifestContext, index: number): Map<number, CborValue> {
-  const key = componentKey(componentIdAt(ctx, index));
+  const key = procedureKey(ctx.state, componentIdAt(ctx, index));
   let p = ctx.state.params.get(key);
   if (!p) {
     p = new Map();
@@ -89,13 +103,13 @@ export function requireParam(ctx: ManifestContext, index: number, label: number)
 
 /** Current content of a component: the staged value if any, else the caller's storage. */
 export async function readComponent(ctx: ManifestContext, id: SuitComponentId): Promise<Uint8Array | undefined> {
-  const staged = ctx.state.staged.get(componentKey(id));
+  const staged = ctx.state.staged.get(procedureKey(ctx.state, id));
   if (staged) return staged.data ?? undefined;
   return (await ctx.state.opts.storage.read(id)) ?? undefined;
 }
 
 export function stageComponent(ctx: ManifestContext, id: SuitComponentId, data: Uint8Array | null): void {
-  const key = componentKey(id);
+  const key = procedureKey(ctx.state, id);
   ctx.state.staged.delete(key); // re-insert: commit order follows the last write
   ctx.state.staged.set(key, { id, data });
 }

@@ -5,7 +5,9 @@
  * whole procedure succeeded (writes are staged, then committed in order).
  */
 import type { CoseKey } from '../cose/key.js';
-import type { SuitComponentId } from './manifest.js';
+import type { CryptoProvider } from '../cose/crypto-provider.js';
+import type { SuitComponentId, SuitManifest } from './manifest.js';
+import type { SuitEnvelope } from './envelope.js';
 import type { SuitReport } from './report.js';
 import type { SuitTrust } from './authenticate.js';
 import type { SuitError } from './errors.js';
@@ -63,6 +65,11 @@ export interface SuitProcessOptions {
   readonly decryptionKeys?: SuitDecryptionKeys;
   /** suit-report-nonce (TEEP: the request token). */
   readonly nonce?: Uint8Array;
+  /**
+   * Crypto for digests, signature and MAC checks and payload decryption (default WebCrypto). The same
+   * checks run whichever provider is given.
+   */
+  readonly provider?: CryptoProvider;
 }
 
 export interface SuitInvocation {
@@ -74,6 +81,9 @@ export type SuitProcessResult =
   | {
       readonly ok: true;
       readonly report: SuitReport;
+      /** The envelope as authenticated and its manifest (decoded once; callers need not decode again). */
+      readonly envelope: SuitEnvelope;
+      readonly manifest: SuitManifest;
       /** Components written, in commit order. */
       readonly written: readonly SuitComponentId[];
       readonly invoked: readonly SuitInvocation[];

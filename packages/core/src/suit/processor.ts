@@ -19,7 +19,7 @@ import { SuitError, SuitOperationFailed, SuitRollback, SuitSeveredMissing } from
 import { SUIT_MANIFEST as M } from './labels.js';
 import { dependencyImage, type ProcessDependency } from './commands.js';
 import { runSequence } from './machine.js';
-import { componentKey, type Frame, type ManifestContext, type ProcedureState } from './machine-context.js';
+import { procedureKey, type Frame, type ManifestContext, type ProcedureState } from './machine-context.js';
 import { decodeManifest, type SuitComponentId, type SuitManifest } from './manifest.js';
 import type { SuitProcedure, SuitProcessOptions, SuitProcessResult } from './processor-types.js';
 import { suitResultCode, type SuitRecord, type SuitReport } from './report.js';
@@ -74,7 +74,7 @@ const processDependency: ProcessDependency = async (ctx, index, frame) => {
     dependencyImages: new Map(),
     verifiedDependencies: new Set(),
   };
-  await checkSeveredMembers(envelope, child.manifest);
+  await checkSeveredMembers(envelope, child.manifest, ctx.state.opts.provider);
   await checkRollback(child);
   await runSection(child, frame.section, processDependency);
 };
@@ -83,14 +83,15 @@ const processDependency: ProcessDependency = async (ctx, index, frame) => {
 export async function processEnvelope(bytes: Uint8Array, opts: SuitProcessOptions): Promise<SuitProcessResult> {
   const state: ProcedureState = {
     opts, staged: new Map(), params: new Map(), invocations: [], records: [], sequenceUpdates: [], errorRecords: new WeakMap(),
+    componentKeys: new WeakMap(),
   };
   let envelope: SuitEnvelope | undefined;
   let manifest: SuitManifest | undefined;
   try {
     envelope = decodeEnvelope(bytes);
-    await authenticateEnvelope(envelope, opts.trust);
+    await authenticateEnvelope(envelope, opts.trust, opts.provider);
     manifest = decodeManifest(envelope.manifestBytes);
-    await checkSeveredMembers(envelope, manifest);
+    await checkSeveredMembers(envelope, manifest, opts.provider);
     const ctx: ManifestContext = { state, envelope, manifest, path: [], dependencyImages: new Map(), verifiedDependencies: new Set() };
     await checkRollback(ctx);
     for (const section of SUIT_PROCEDURES[opts.procedure ?? 'update']) await runSection(ctx, section, processDependency);
@@ -111,8 +112,9 @@ export async function processEnvelope(bytes: Uint8Array, opts: SuitProcessOption
     }
     const seen = new Set<string>();
     for (const { id, seq } of state.sequenceUpdates) {
-      if (seen.has(componentKey(id))) continue;
-      seen.add(componentKey(id));
+      const key = procedureKey(state, id);
+      if (seen.has(key)) continue;
+      seen.add(key);
       await opts.sequenceStore?.set(id, seq);
     }
     for (const inv of state.invocations) await opts.invoke?.(inv.componentId, inv.args);
@@ -120,7 +122,10 @@ export async function processEnvelope(bytes: Uint8Array, opts: SuitProcessOption
     const error = new SuitOperationFailed('committing the update failed', { cause: e });
     return { ok: false, error, report: await buildReport(bytes, envelope, manifest, state, error, undefined) };
   }
-  return { ok: true, report: await buildReport(bytes, envelope, manifest, state, undefined, undefined), written, invoked: state.invocations };
+  return {
+    ok: true, report: await buildReport(bytes, envelope, manifest, state, undefined, undefined), written, invoked: state.invocations,
+    envelope: envelope!, manifest: manifest!,
+  };
 }
 
 function toSuitError(e: unknown): SuitError {
@@ -132,7 +137,7 @@ async function buildReport(
   bytes: Uint8Array, envelope: SuitEnvelope | undefined, manifest: SuitManifest | undefined, state: ProcedureState,
   error: SuitError | undefined, failed: SuitRecord | undefined,
 ): Promise<SuitReport> {
-  const digest: SuitDigest = envelope?.digest ?? (await computeDigest(-16, bytes));
+  const digest: SuitDigest = envelope?.digest ?? (await computeDigest(-16, bytes, state.opts.provider));
   const nonce = state.opts.nonce;
   return {
     reference: { uri: manifest?.referenceUri ?? '', digest },

@@ -1,6 +1,6 @@
 /** An AgentConfig with every default filled in (agent-types.ts documents each option). */
 import { bytesEqual } from '../cose/bytes.js';
-import type { CoseKey } from '../cose/key.js';
+import { publicCoseKey, type CoseKey } from '../cose/key.js';
 import { InvalidArgument } from '../errors.js';
 import { resolveTeepProfile, TEEP_FRESHNESS, type SuitCoseProfile, type TeepCipherSuite, type TeepProfile } from './profiles.js';
 import { suitesForKeys, type TeepSigningKeys } from './cipher-suites.js';
@@ -41,4 +41,50 @@ export function resolveAgentConfig(config: AgentConfig): ResolvedAgentConfig {
     ...(encrypt && config.tamKeyAgreementKey && { encryptionKey: config.tamKeyAgreementKey }),
     randomBytes: (n) => randomBytes(config.random, n),
   };
+}
+
+/** Resolved configs by config object, used while every member is still the same value (checked per call). */
+const resolvedMemo = new WeakMap<AgentConfig, { readonly snapshot: Record<string, unknown>; readonly size: number; readonly resolved: Map<string | undefined, ResolvedAgentConfig> }>();
+
+/** True when `config` has exactly the members of `snapshot` (`size` of them), each the same value. */
+function sameMembers(config: AgentConfig, snapshot: Record<string, unknown>, size: number): boolean {
+  let n = 0;
+  for (const k in config) {
+    if (!Object.hasOwn(snapshot, k) || (config as unknown as Record<string, unknown>)[k] !== snapshot[k]) return false;
+    n++;
+  }
+  return n === size;
+}
+
+/**
+ * resolveAgentConfig(`{ ...config, profile }`), remembered per config object: an Agent resolves the
+ * same config for every message. The memo is used only while each member of `config` is the same
+ * value (===) as when it was resolved; any change resolves (and checks) again.
+ */
+export function resolveAgentConfigFor(config: AgentConfig, profile: AgentConfig['profile']): ResolvedAgentConfig {
+  let m = resolvedMemo.get(config);
+  if (m === undefined || !sameMembers(config, m.snapshot, m.size)) {
+    const snapshot: Record<string, unknown> = { ...config };
+    m = { snapshot, size: Object.keys(snapshot).length, resolved: new Map() };
+    resolvedMemo.set(config, m);
+  }
+  let r = m.resolved.get(profile);
+  if (r === undefined) m.resolved.set(profile, (r = resolveAgentConfig({ ...config, profile })));
+  return r;
+}
+
+const publicMemo = new WeakMap<CoseKey, CoseKey>();
+
+/**
+ * publicCoseKey(key), the same object for the same key object (a public key is its own public part):
+ * the thumbprint and KeyObject caches work per key object, and the Agent's keys are long-lived.
+ * A memo entry is used only while kty, crv, x and y are the same values as when it was made.
+ */
+export function publicKeyOf(key: CoseKey): CoseKey {
+  if (key.d === undefined && key.kty !== 'Symmetric') return key;
+  const p = publicMemo.get(key);
+  if (p !== undefined && p.kty === key.kty && p.crv === key.crv && p.x === key.x && p.y === key.y && p.kid === key.kid && p.alg === key.alg) return p;
+  const fresh = publicCoseKey(key);
+  publicMemo.set(key, fresh);
+  return fresh;
 }

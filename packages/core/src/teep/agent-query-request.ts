@@ -17,7 +17,7 @@
  */
 import { encodeCbor } from '../wire/cbor.js';
 import type { CborMap, CborValue } from '../wire/cbor-value.js';
-import { publicCoseKey, type CoseKey } from '../cose/key.js';
+import type { CoseKey } from '../cose/key.js';
 import { TEEP_EAT_MEDIA_TYPE } from '../eat/teep-profile.js';
 import { verifyAttestationResult } from '../eat/attestation-result.js';
 import { EatUntrustedSigner } from '../eat/errors.js';
@@ -34,7 +34,7 @@ import { commonSuites, signerFor, signTeepPayload } from './cipher-suites.js';
 import { encryptToTam } from './confidentiality.js';
 import { reportProfileSupported } from './suit-reports.js';
 import { componentIdFromHex, componentKey, fromHex } from './session-util.js';
-import type { ResolvedAgentConfig } from './agent-config.js';
+import { publicKeyOf, type ResolvedAgentConfig } from './agent-config.js';
 import type { AgentSessionState, AgentStepResult } from './agent-types.js';
 
 /** SUIT_Parameters image-digest (suit-manifest-37 §8.4.8.6), used in tc-list entries. */
@@ -60,7 +60,7 @@ export async function handleQueryRequest(c: ResolvedAgentConfig, state: AgentSes
     throw new TeepUnsupportedSuitReport('a TAM SUIT report uses an unsupported SUIT COSE profile');
   }
   const { key: teepKey } = signerFor(c.keys, suite);
-  const response = await buildQueryResponse(c, next, msg, version, suite, publicCoseKey(teepKey));
+  const response = await buildQueryResponse(c, next, msg, version, suite, publicKeyOf(teepKey));
   const bytes = await signTeepPayload(encodeTeepMessage(response, { profile: c.teepProfile }), c.signing, [suite], c.provider);
   next = {
     ...next,
@@ -94,7 +94,6 @@ async function buildQueryResponse(
 ): Promise<QueryResponse> {
   const bits = msg.dataItemRequested;
   const installed = await c.tcStore.list();
-  const installedKeys = new Set(installed.flatMap((tc) => tc.componentIds.map(componentKey)));
   const out: { -readonly [K in keyof QueryResponse]?: QueryResponse[K] } = { type: 'query-response' };
   if (msg.token) out.token = msg.token;
   out.selectedVersion = version;
@@ -119,6 +118,8 @@ async function buildQueryResponse(
     );
     if (list.length) out.tcList = list;
   }
+  // The key sets are built only when there is something to filter (a fleet device has installed many TCs).
+  const installedKeys = state.requested.length ? new Set(installed.flatMap((tc) => tc.componentIds.map(componentKey))) : new Set<string>();
   const requested: RequestedTcInfo[] = state.requested
     .filter((r) => !installedKeys.has(r.componentId.join('/')))
     .map((r) => ({
@@ -127,7 +128,7 @@ async function buildQueryResponse(
       ...(r.haveBinary !== undefined && { haveBinary: r.haveBinary }),
     }));
   if (requested.length) out.requestedTcList = requested;
-  const installedManifests = new Set(installed.map((tc) => componentKey(tc.manifestId)));
+  const installedManifests = state.unneeded.length ? new Set(installed.map((tc) => componentKey(tc.manifestId))) : new Set<string>();
   const unneeded = state.unneeded.filter((u) => installedManifests.has(u.join('/'))).map(componentIdFromHex);
   if (unneeded.length) out.unneededManifestList = unneeded;
   return out as QueryResponse;

@@ -15,7 +15,7 @@
 import { verifySign1 } from '../cose/sign1.js';
 import { verifySign } from '../cose/sign.js';
 import { COSE_HEADER, headerValue, type CoseHeaders } from '../cose/headers.js';
-import { publicCoseKey, type CoseKey } from '../cose/key.js';
+import type { CoseKey } from '../cose/key.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
 import { decodeTeepMessage, type TeepMessage } from './messages/teep-message.js';
 import { openTeepMessage } from './secured-message.js';
@@ -24,7 +24,7 @@ import { suiteAlg } from './cipher-suites.js';
 import { resolveTeepProfile, type TeepProfileName } from './profiles.js';
 import type { SuitComponentIdentifier } from './messages/fields.js';
 import { componentIdToHex, componentKey, toHex } from './session-util.js';
-import { resolveAgentConfig, type ResolvedAgentConfig } from './agent-config.js';
+import { publicKeyOf, resolveAgentConfigFor, type ResolvedAgentConfig } from './agent-config.js';
 import { errorReply } from './agent-error.js';
 import { handleQueryRequest } from './agent-query-request.js';
 import { handleUpdate } from './agent-update.js';
@@ -82,7 +82,7 @@ export function processError(state: AgentSessionState, detail?: string): AgentSt
 
 /** ProcessTeepMessage: see the module comment. */
 export async function processTeepMessage(config: AgentConfig, state: AgentSessionState, bytes: Uint8Array): Promise<AgentStepResult> {
-  const c = resolveAgentConfig({ ...config, profile: state.profile });
+  const c = resolveAgentConfigFor(config, state.profile);
   const heard: AgentSessionState = { ...state, policyCheckPending: false };
   let verified: { message: TeepMessage; tamKey: CoseKey };
   try {
@@ -131,7 +131,7 @@ async function verifyTamMessage(c: ResolvedAgentConfig, bytes: Uint8Array): Prom
     tamKey = keys.get(r.signers.find((s) => s.verified)!.headers);
   }
   const message = decodeTeepMessage(payload, { profile: c.teepProfile });
-  return { message, tamKey: publicCoseKey(tamKey as CoseKey) };
+  return { message, tamKey: publicKeyOf(tamKey as CoseKey) };
 }
 
 /** The token of a message that could not be verified, so that the Error can echo it (-26 §4.6). */

@@ -57,7 +57,8 @@ export async function handleUpdate(c: ResolvedAgentConfig, state: AgentSessionSt
   if (unlinked) events.push({ type: 'unlinked', count: unlinked });
   if (installed) events.push({ type: 'installed', count: installed });
   const reports = await Promise.all(results.map((r) => protectReport(r.report, c.suitReportKey, c.encryptionKey, c.provider)));
-  const now = new Set((await c.tcStore.list()).flatMap((tc) => tc.componentIds.map(componentKey)));
+  // Requests met by what is installed now are dropped (built only when there are requests).
+  const now = state.requested.length ? new Set((await c.tcStore.list()).flatMap((tc) => tc.componentIds.map(componentKey))) : new Set<string>();
   const next: AgentSessionState = {
     ...state,
     requested: state.requested.filter((r) => !now.has(r.componentId.join('/'))),

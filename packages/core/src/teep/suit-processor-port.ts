@@ -9,14 +9,13 @@
  * are removed from storage and the manifest from the TC store. Unlinking a manifest that is not
  * installed fails with a SUIT report (ERR_SUIT_COMPONENT_UNSUPPORTED names "no such component").
  */
-import { decodeEnvelope } from '../suit/envelope.js';
-import { decodeManifest } from '../suit/manifest.js';
 import { computeDigest, encodeDigest } from '../suit/digest.js';
 import { manifestIdOf, processEnvelope } from '../suit/processor.js';
 import { encodeReport, suitResultCode } from '../suit/report.js';
 import { SUIT_REPORT_REASON } from '../suit/errors.js';
 import type { SuitTrust } from '../suit/authenticate.js';
 import type { SuitProcessOptions, SuitSequenceStore, SuitStorage } from '../suit/processor-types.js';
+import type { CryptoProvider } from '../cose/crypto-provider.js';
 import type { SuitPort, SuitPortResult } from './ports.js';
 import type { MemoryTcStore } from './tc-store.js';
 
@@ -28,23 +27,27 @@ export interface SuitProcessorPortOptions {
   readonly tcStore: MemoryTcStore;
   readonly fetch?: SuitProcessOptions['fetch'];
   readonly system?: SuitProcessOptions['system'];
+  /** Crypto for the processor's digests and signature checks (default WebCrypto). */
+  readonly provider?: CryptoProvider;
 }
 
 export function createSuitProcessorPort(options: SuitProcessorPortOptions): SuitPort {
-  const { trust, storage, sequenceStore, tcStore } = options;
-  const base = { trust, storage, sequenceStore, ...(options.fetch && { fetch: options.fetch }), ...(options.system && { system: options.system }) };
+  const { trust, storage, sequenceStore, tcStore, provider } = options;
+  const base = {
+    trust, storage, sequenceStore,
+    ...(options.fetch && { fetch: options.fetch }), ...(options.system && { system: options.system }), ...(provider && { provider }),
+  };
   return {
     async update(envelope, { nonce }): Promise<SuitPortResult> {
       const r = await processEnvelope(envelope, { ...base, procedure: 'update', ...(nonce && { nonce }) });
       const report = encodeReport(r.report);
       if (!r.ok) return { ok: false, report, error: r.error.code };
-      const env = decodeEnvelope(envelope);
-      const manifest = decodeManifest(env.manifestBytes);
+      const { envelope: env, manifest } = r;
       const componentIds = manifest.common.components;
       const imageDigests = await Promise.all(
         componentIds.map(async (id) => {
           const data = await storage.read(id);
-          return data ? encodeDigest(await computeDigest(-16, data)) : encodeDigest(env.digest);
+          return data ? encodeDigest(await computeDigest(-16, data, provider)) : encodeDigest(env.digest);
         }),
       );
       tcStore.put({

@@ -84,7 +84,7 @@ function writeMap(w: ByteWriter, m: Map<CborValue, CborValue>, det: boolean): vo
   }
   // RFC 8949 §4.2.1: sort by the bytewise lexicographic order of the keys' deterministic encodings.
   const entries = [...m].map(([k, v]) => {
-    const kw = new ByteWriter();
+    const kw = new ByteWriter(16);
     write(kw, k, true);
     return { key: kw.finish(), value: v };
   });

@@ -194,3 +194,26 @@ test('ERR_CBOR_UNENCODABLE for values outside the data model', () => {
   cyclic.push(cyclic);
   assert.throws(() => encodeCbor(cyclic), { code: 'ERR_CBOR_UNENCODABLE' });
 });
+
+test('encodeCbor reuses one buffer: results are independent copies, and a failed or very large encode does not leak into the next', () => {
+  const a = encodeCbor([1, new Uint8Array([9, 9, 9])]);
+  const b = encodeCbor(new Map<CborValue, CborValue>([[1, 'x']]));
+  assert.equal(toHex(a), '820143090909');
+  assert.equal(toHex(b), 'a10161' + '78');
+  // Never a view of a shared buffer.
+  assert.equal(a.byteOffset, 0);
+  assert.equal(a.buffer.byteLength, a.length);
+  assert.notEqual(a.buffer, b.buffer);
+  // A failure half-way (after bytes were written) leaves the next encode clean.
+  assert.throws(() => encodeCbor([1, 2, { not: 'cbor' } as unknown as CborValue]), { code: 'ERR_CBOR_UNENCODABLE' });
+  assert.equal(toHex(encodeCbor([3])), '8103');
+  // A value larger than the kept buffer, then a small one.
+  const big = new Uint8Array(200_000).fill(7);
+  const e = encodeCbor([big]);
+  assert.equal(e.length, 1 + 5 + big.length);
+  assert.deepEqual(e.subarray(6), big);
+  assert.equal(toHex(encodeCbor(true)), 'f5');
+  // Deterministic maps (keys encoded in their own small writers) still sort bytewise.
+  const m = new Map<CborValue, CborValue>([['bb', 1], [10, 2], ['a', 3], [-1, 4]]);
+  assert.equal(toHex(encodeCbor(m, { deterministic: true })), 'a40a022004' + '616103' + '62626201');
+});

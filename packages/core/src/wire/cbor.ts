@@ -85,10 +85,22 @@ export function decodeCborSequence(bytes: Uint8Array, options: CborDecodeOptions
 
 /** Encodes one CBOR item in preferred serialization, maps in insertion order unless `deterministic`. */
 export function encodeCbor(value: CborValue, options: CborEncodeOptions = {}): Uint8Array<ArrayBuffer> {
-  const w = new ByteWriter();
-  encodeItem(w, value, options.deterministic === true);
-  return w.finish();
+  // One scratch writer for every call (encoding never re-enters encodeCbor, and finish() copies):
+  // no 256-byte buffer per call. A buffer grown past SCRATCH_MAX is not kept.
+  let w = scratch;
+  if (w === undefined) w = new ByteWriter();
+  else scratch = undefined;
+  try {
+    w.reset();
+    encodeItem(w, value, options.deterministic === true);
+    return w.finish();
+  } finally {
+    if (w.capacity <= SCRATCH_MAX) scratch = w;
+  }
 }
+
+const SCRATCH_MAX = 64 * 1024;
+let scratch: ByteWriter | undefined;
 
 function scanOptions(bytes: Uint8Array, o: CborDecodeOptions): ScanOptions {
   if (!(bytes instanceof Uint8Array)) throw new CborMalformed('input is not a Uint8Array');

@@ -45,24 +45,44 @@ const TWO_POW_32 = 0x1_0000_0000;
  * §3, App. F), so it is an error here; AI 31 is returned as is (the callers know where it may occur).
  */
 export function readHead(data: Uint8Array, pos: number): Head {
+  const h: MutableHead = { major: 0, ai: 0, arg: 0, length: 0 };
+  readHeadInto(data, pos, h);
+  return h;
+}
+
+/** A Head the hot decoding loops fill in place (no object per item). */
+export interface MutableHead {
+  major: number;
+  ai: number;
+  arg: number | bigint;
+  length: number;
+}
+
+/** readHead into `out` (same checks, same errors); the decoders' loops reuse one object. */
+export function readHeadInto(data: Uint8Array, pos: number, out: MutableHead): void {
   if (pos >= data.length) throw new CborTruncated('input ends where an item was expected', { offset: pos });
   const ib = data[pos]!;
   const major = ib >> 5;
   const ai = ib & 0x1f;
-  if (ai < 24 || ai === AI.INDEFINITE) return { major, ai, arg: ai, length: 1 };
+  out.major = major;
+  out.ai = ai;
+  if (ai < 24 || ai === AI.INDEFINITE) {
+    out.arg = ai;
+    out.length = 1;
+    return;
+  }
   if (ai > AI.EIGHT_BYTES) throw new CborMalformed(`reserved additional information ${ai}`, { offset: pos });
   const n = 1 << (ai - AI.ONE_BYTE);
   if (pos + 1 + n > data.length) throw new CborTruncated('input ends inside a head', { offset: pos });
-  let arg: number | bigint;
-  if (n === 1) arg = data[pos + 1]!;
-  else if (n === 2) arg = (data[pos + 1]! << 8) | data[pos + 2]!;
-  else if (n === 4) arg = readUint32(data, pos + 1);
+  if (n === 1) out.arg = data[pos + 1]!;
+  else if (n === 2) out.arg = (data[pos + 1]! << 8) | data[pos + 2]!;
+  else if (n === 4) out.arg = readUint32(data, pos + 1);
   else {
     const hi = readUint32(data, pos + 1);
     const lo = readUint32(data, pos + 5);
-    arg = hi < 0x20_0000 ? hi * TWO_POW_32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
+    out.arg = hi < 0x20_0000 ? hi * TWO_POW_32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
   }
-  return { major, ai, arg, length: 1 + n };
+  out.length = 1 + n;
 }
 
 function readUint32(data: Uint8Array, p: number): number {

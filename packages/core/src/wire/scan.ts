@@ -10,7 +10,7 @@
  * UTF-8 is checked when the text is decoded (tokenizer.ts).
  */
 import { CborDepthExceeded, CborIndefinite, CborMalformed, CborNotPreferred, CborTruncated } from './errors.js';
-import { AI, MT, isMinimalHead, readHead } from './head.js';
+import { AI, MT, isMinimalHead, readHeadInto, type MutableHead } from './head.js';
 import { preferredFloatWidth, readFloat, type FloatWidth } from './float.js';
 
 export interface ScanOptions {
@@ -44,13 +44,16 @@ interface Frame {
   major: number;
 }
 
+/** The head being looked at (scanItem runs to completion without calling out: one object will do). */
+const h: MutableHead = { major: 0, ai: 0, arg: 0, length: 0 };
+
 export function scanItem(data: Uint8Array, start: number, opts: ScanOptions): ScanResult {
   const stack: Frame[] = [];
   let depth = 0;
   let objectKeys = false;
   let pos = start;
   for (;;) {
-    const h = readHead(data, pos);
+    readHeadInto(data, pos, h);
     const top = stack[stack.length - 1];
     if (h.major === MT.SIMPLE_FLOAT && h.ai === AI.INDEFINITE) {
       if (!top || top.remaining !== Infinity) throw new CborMalformed('break outside an indefinite-length item', { offset: pos });

@@ -10,10 +10,12 @@ import { concatBytes } from './bytes.js';
 import { Token, Type } from 'cborg';
 import { CborFloat, CborSimple } from './cbor-value.js';
 import { CborInvalidUtf8 } from './errors.js';
-import { AI, MT, readHead } from './head.js';
+import { AI, MT, readHeadInto, type MutableHead } from './head.js';
 import { preferredFloatWidth, readFloat, type FloatWidth } from './float.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** The head being read; every use copies what it needs before the next read (no object per token). */
+const head: MutableHead = { major: 0, ai: 0, arg: 0, length: 0 };
 
 export class ScannedTokenizer {
   private p: number;
@@ -37,26 +39,28 @@ export class ScannedTokenizer {
   next(): Token {
     const data = this.data;
     const at = this.p;
-    const h = readHead(data, at);
-    this.p += h.length;
-    switch (h.major) {
+    readHeadInto(data, at, head);
+    // Copied out before anything else reads a head into the shared object (chunks() does).
+    const { major, ai, arg } = head;
+    this.p += head.length;
+    switch (major) {
       case MT.UINT:
-        return new Token(Type.uint, h.arg);
+        return new Token(Type.uint, arg);
       case MT.NEGINT:
-        return new Token(Type.negint, typeof h.arg === 'number' && h.arg < Number.MAX_SAFE_INTEGER ? -1 - h.arg : -1n - BigInt(h.arg));
+        return new Token(Type.negint, typeof arg === 'number' && arg < Number.MAX_SAFE_INTEGER ? -1 - arg : -1n - BigInt(arg));
       case MT.BYTES:
-        return new Token(Type.bytes, h.ai === AI.INDEFINITE ? concat(this.chunks()) : this.take(Number(h.arg)));
+        return new Token(Type.bytes, ai === AI.INDEFINITE ? concat(this.chunks()) : this.take(Number(arg)));
       case MT.TEXT:
-        if (h.ai === AI.INDEFINITE) return new Token(Type.string, this.chunks().map((c) => text(c, at)).join(''));
-        return new Token(Type.string, text(this.take(Number(h.arg)), at));
+        if (ai === AI.INDEFINITE) return new Token(Type.string, this.chunks().map((c) => text(c, at)).join(''));
+        return new Token(Type.string, text(this.take(Number(arg)), at));
       case MT.ARRAY:
-        return new Token(Type.array, h.ai === AI.INDEFINITE ? Infinity : Number(h.arg));
+        return new Token(Type.array, ai === AI.INDEFINITE ? Infinity : Number(arg));
       case MT.MAP:
-        return new Token(Type.map, h.ai === AI.INDEFINITE ? Infinity : Number(h.arg));
+        return new Token(Type.map, ai === AI.INDEFINITE ? Infinity : Number(arg));
       case MT.TAG:
-        return new Token(Type.tag, h.arg);
+        return new Token(Type.tag, arg);
       default:
-        return simpleOrFloat(data, at, h.ai, h.arg as number);
+        return simpleOrFloat(data, at, ai, arg as number);
     }
   }
 
@@ -70,9 +74,9 @@ export class ScannedTokenizer {
   private chunks(): Uint8Array[] {
     const out: Uint8Array[] = [];
     while (this.data[this.p] !== 0xff) {
-      const h = readHead(this.data, this.p);
-      this.p += h.length;
-      out.push(this.take(Number(h.arg)));
+      readHeadInto(this.data, this.p, head);
+      this.p += head.length;
+      out.push(this.take(Number(head.arg)));
     }
     this.p += 1;
     return out;

@@ -10,11 +10,26 @@ import { fitsFloatWidth, preferredFloatWidth, writeFloat, type FloatWidth } from
 const MAX_UINT64 = 0xffff_ffff_ffff_ffffn;
 
 export class ByteWriter {
-  private buf: Uint8Array<ArrayBuffer> = new Uint8Array(256);
+  private buf: Uint8Array<ArrayBuffer>;
   private len = 0;
+
+  /** `capacity`: the initial buffer size (it grows by doubling). */
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(Math.max(1, capacity));
+  }
 
   get length(): number {
     return this.len;
+  }
+
+  /** The buffer size reached so far. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /** Forgets what was written; the buffer is kept for reuse. */
+  reset(): void {
+    this.len = 0;
   }
 
   private reserve(n: number): number {
