@@ -54,6 +54,9 @@ async function processCpuMs(pid: number | undefined): Promise<number | undefined
   }
 }
 
+/** Exchanges per second the TC pool of the first install run is sized for, at least (see topUp). */
+const FIRST_RUN_RATE_GUESS = 200;
+
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'inf');
 
 export async function runBench(o: BenchOptions, out: (line: string) => void): Promise<BenchSummary> {
@@ -112,7 +115,9 @@ export async function runBench(o: BenchOptions, out: (line: string) => void): Pr
 
     // install: enough TCs in the pool for the next run, uploaded before its window: the TAM's upload
     // check is public-key work too, and must not land in the counts. Sized from the last rate seen.
-    let lastRate = warmRate;
+    // The first installs run far slower than the timed exchanges (every device is new to the TAM): a
+    // pool sized from their rate ran out inside the first window. At least FIRST_RUN_RATE_GUESS/s.
+    let lastRate = Math.max(warmRate, FIRST_RUN_RATE_GUESS);
     const topUp = async () => {
       if (o.scenario !== 'install') return;
       const needed = rollout.current + Math.ceil((Math.max(lastRate, 1) * 2 * o.durationSeconds) / o.devices) + 2;

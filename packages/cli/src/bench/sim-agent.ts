@@ -1,18 +1,22 @@
 /**
  * A simulated device for the load generator: core's TEEP Agent session machine in this process with
- * an in-memory TC store and the real SUIT processor, and a Broker loop over fetch (TEEP over HTTP -15:
- * an empty POST with Accept to start, then each Agent reply). It checks everything a device checks
- * (the TAM's chain against the TAM CA, every TC signer's chain against the TC-Signer CA, rollback);
- * only the TEE boundary and the sealed storage of `otrp device` are left out, as they are not the
- * TAM's load, and validated chains are shared between the simulated devices (`trustedKey`). Every signature and key agreement goes through the counting provider.
+ * an in-memory TC store and the real SUIT processor, and a Broker loop over keep-alive HTTP/1.1
+ * connections (http-client.ts; TEEP over HTTP -15: an empty POST with Accept to start, then each
+ * Agent reply). It checks everything a device checks (the TAM's chain against the TAM CA, every TC
+ * signer's chain against the TC-Signer CA, every signature, rollback); only the TEE boundary and the
+ * sealed storage of `otrp device` are left out, as they are not the TAM's load, and validated chains
+ * are shared between the simulated devices (`trustedKey`). Every signature, key agreement, digest
+ * and random byte goes through the counting provider (the SUIT processor's too).
  */
 import { createHash } from 'node:crypto';
+import https from 'node:https';
 import {
   coseKeyFromSpki, parseCertificate, createAgentSession, createEvidenceSource, createPeerTrust, createSuitProcessorPort, decodeTeepMessage, MemoryTcStore,
   openTeepMessage, processAgentTeepMessage, suitReferenceManifest, toHex, readX5chain, validateChain,
 } from '@otrp/core';
 import type { AgentConfig, AgentSessionState, CoseKey, CryptoProvider, PkiRole, SuitComponentId, SuitSequenceStore, SuitStorage } from '@otrp/core';
 import type { DeviceKeys, FleetPki } from './fleet.js';
+import { KeepAliveClient } from './http-client.js';
 
 const idKey = (id: SuitComponentId) => id.map(toHex).join('/');
 
@@ -45,18 +49,35 @@ class MemorySequences implements SuitSequenceStore {
  * otherwise take the CPU the TAM is being measured with. An entry is used only inside the validity of
  * every certificate of its path; signatures made with the keys are still verified on every message.
  */
-const validated = new Map<string, { key: Promise<CoseKey>; from: number; until: number }>();
+interface Validated {
+  readonly role: PkiRole;
+  readonly anchor: Uint8Array;
+  readonly chain: readonly Uint8Array[];
+  readonly key: Promise<CoseKey>;
+  readonly from: number;
+  readonly until: number;
+}
+/** Found by comparing the bytes (role, anchor, every certificate): a handful of entries at most. */
+const validated: Validated[] = [];
+const MAX_VALIDATED = 16;
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 
 function trustedKey(chain: readonly Uint8Array[], anchor: Uint8Array, role: PkiRole): Promise<CoseKey> {
-  const h = createHash('sha256').update(role);
-  for (const c of [anchor, ...chain]) h.update(String(c.length)).update(c);
-  const id = h.digest('hex');
   const now = Date.now();
-  const hit = validated.get(id);
+  const hit = validated.find((v) => v.role === role && v.chain.length === chain.length && sameBytes(v.anchor, anchor) && v.chain.every((c, i) => sameBytes(c, chain[i]!)));
   if (hit && now >= hit.from && now < hit.until) return hit.key;
-  const key = validateChain({ chain, anchors: [{ certificate: anchor }], role }).then((v) => {
+  // Copies: the certificates are views of the message they came in.
+  const entryChain = chain.map((c) => c.slice());
+  const entryAnchor = anchor.slice();
+  const key: Promise<CoseKey> = validateChain({ chain, anchors: [{ certificate: anchor }], role }).then((v) => {
     const path = v.path.map((d) => parseCertificate(d));
-    validated.set(id, { key, from: Math.max(...path.map((c) => c.notBefore.getTime())), until: Math.min(...path.map((c) => c.notAfter.getTime())) });
+    const at = hit ? validated.indexOf(hit) : -1;
+    if (at >= 0) validated.splice(at, 1);
+    if (validated.length >= MAX_VALIDATED) validated.shift();
+    validated.push({
+      role, anchor: entryAnchor, chain: entryChain, key,
+      from: Math.max(...path.map((c) => c.notBefore.getTime())), until: Math.min(...path.map((c) => c.notAfter.getTime())),
+    });
     return coseKeyFromSpki(v.spki);
   });
   return key;
@@ -77,7 +98,9 @@ export function simulateDevice(keys: DeviceKeys, pki: FleetPki, provider: Crypto
   const tcStore = new MemoryTcStore();
   const ueid = new Uint8Array(17);
   ueid[0] = 1;
-  ueid.set(new TextEncoder().encode(keys.name).subarray(0, 16), 1);
+  // RAND UEID (EAT §4.2.1.1): unique per device, as the TAM's store requires (a shared one made every
+  // QueryResponse of the fleet retry its identity write after a uniqueness conflict).
+  ueid.set(createHash('sha256').update(keys.name).digest().subarray(0, 16), 1);
   const config: AgentConfig = {
     keys: [keys.teep.key],
     certificateChains: [keys.teep.chain],
@@ -109,6 +132,7 @@ export function simulateDevice(keys: DeviceKeys, pki: FleetPki, provider: Crypto
       storage: new MemoryStorage(),
       sequenceStore: new MemorySequences(),
       tcStore,
+      provider,
     }),
     provider,
   };
@@ -123,18 +147,42 @@ export interface SessionResult {
   readonly newlyInstalled: string[];
 }
 
-async function post(url: string, body: Uint8Array): Promise<{ status: number; body: Uint8Array }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { accept: 'application/teep+cbor', ...(body.length > 0 && { 'content-type': 'application/teep+cbor' }) },
-    body: new Uint8Array(body),
-    redirect: 'manual',
+const TEEP_MEDIA_TYPE = 'application/teep+cbor';
+/** One keep-alive client per TAM origin for the whole fleet (http-client.ts); https: goes through node:https. */
+const clients = new Map<string, { url: URL; client?: KeepAliveClient }>();
+const httpsAgent = new https.Agent({ keepAlive: true });
+
+/**
+ * The Broker's POST (-15 §5): `Accept: application/teep+cbor`, the Agent's message (or nothing, to
+ * start) with its Content-Type; the status and body come back as they are (no redirect followed).
+ */
+function post(url: string, body: Uint8Array): Promise<{ status: number; body: Uint8Array }> {
+  let c = clients.get(url);
+  if (c === undefined) {
+    const u = new URL(url);
+    clients.set(url, (c = { url: u, ...(u.protocol === 'http:' && { client: new KeepAliveClient(u) }) }));
+  }
+  if (c.client) return c.client.post(c.url.pathname + c.url.search, TEEP_MEDIA_TYPE, body);
+  const headers: https.RequestOptions['headers'] = { accept: TEEP_MEDIA_TYPE, 'content-length': body.length };
+  if (body.length > 0) headers['content-type'] = TEEP_MEDIA_TYPE;
+  return new Promise((resolve, reject) => {
+    const req = https.request(c.url, { method: 'POST', headers, agent: httpsAgent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (b: Buffer) => chunks.push(b));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: new Uint8Array(Buffer.concat(chunks)) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body.length > 0 ? body : undefined);
   });
-  return { status: res.status, body: new Uint8Array(await res.arrayBuffer()) };
 }
 
-function messageType(bytes: Uint8Array): string {
-  return decodeTeepMessage(openTeepMessage(bytes).payload).type;
+/** What the Agent's answer says about the message it answered (it answers nothing else with these). */
+const ANSWERS: Readonly<Record<string, string>> = { 'query-response': 'query-request', success: 'update' };
+
+/** The type of a TAM message, decoded again only when the Agent's answer does not tell it. */
+function messageType(bytes: Uint8Array, answer: string | undefined): string {
+  return (answer !== undefined && ANSWERS[answer]) || decodeTeepMessage(openTeepMessage(bytes).payload).type;
 }
 
 /** One whole TEEP session of `device` with the TAM at `tamUrl` (its /tam endpoint). */
@@ -146,10 +194,10 @@ export async function runSession(tamUrl: string, device: SimDevice): Promise<Ses
   for (let steps = 0; steps < 10; steps++) {
     statuses.push(res.status);
     if (res.status !== 200) break;
-    types.push(messageType(res.body));
     const r = await processAgentTeepMessage(device.config, state, res.body);
     state = r.state;
     const out = r.outputs.find((o): o is typeof o & { bytes: Uint8Array } => 'bytes' in o);
+    types.push(messageType(res.body, out?.type));
     if (out === undefined) break;
     types.push(out.type);
     res = await post(tamUrl, out.bytes);
