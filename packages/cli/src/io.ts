@@ -1,4 +1,4 @@
-/** File and stream helpers shared by the subcommands. */
+/** File, stream and process-signal helpers shared by the subcommands. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { CliError } from './cli-error.js';
 
@@ -26,5 +26,22 @@ export async function writeOutput(file: string | undefined, data: Uint8Array | s
     await writeFile(file, data);
   } catch (e) {
     throw new CliError('ERR_FILE_WRITE', `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Runs `fn` with a signal that SIGINT or SIGTERM aborts (a `--poll` loop ends cleanly, exit 0), and
+ * removes the handlers afterwards.
+ */
+export async function untilInterrupted<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await fn(stop.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

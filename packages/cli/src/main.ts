@@ -5,9 +5,10 @@
  *   (a usage error is ERR_USAGE), never a stack trace unless `--debug` is given.
  */
 import { Command, CommanderError } from 'commander';
-import { isOtrpError } from '@otrp/core';
-import { CliError } from './cli-error.js';
+import { formatError } from './cli-error.js';
 import { version } from './version.js';
+
+export { formatError };
 
 /**
  * The top-level commands, in help order, each with the module that registers it. Only the module of
@@ -77,16 +78,4 @@ export async function main(argv: string[]): Promise<number> {
     if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return 1;
   }
-}
-
-/** One line: `error: <CODE>: <message>`; unexpected errors get ERR_INTERNAL. */
-export function formatError(e: unknown): string {
-  if (isOtrpError(e) || e instanceof CliError) return `error: ${e.code}: ${oneLine(e.message)}`;
-  const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_INTERNAL';
-  const message = e instanceof Error ? e.message : String(e);
-  return `error: ${/^[A-Z][A-Z0-9_]+$/.test(code) ? code : 'ERR_INTERNAL'}: ${oneLine(message)}`;
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -12,8 +12,8 @@ export type { DeviceErrorCode, AnyDeviceError } from './errors.js';
 // ---- the device (REE side; what `otrp device ...` uses) ----
 export { initDevice, Device, runDeviceOnce, runOtrpOnce, keyAgreementJwk } from './device.js';
 export type { InitDeviceOptions, DeviceTrust, RunOnceOptions, RunOnceResult, OtrpRunOptions, OtrpRunResult } from './device.js';
-export { pollDevice } from './poll.js';
-export type { PollOptions } from './poll.js';
+export { pollDevice, pollOtrpDevice } from './poll.js';
+export type { PollOptions, OtrpPollOptions, PollLoopOptions } from './poll.js';
 export { DEVICE_LAYOUT, readDeviceConfig, teeDirOf } from './device-dir.js';
 export type { DeviceConfig } from './device-dir.js';
 export { issueDeviceCertificates, issueOtrpCertificate } from './enrolment.js';

@@ -14,11 +14,9 @@
  *
  * Also the transcript line of one relayed OTrP message (`--verbose`, and `otrp demo --protocol otrp`).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describeOtrpMessage, runOtrpOnce, type Device, type OtrpExchange, type OtrpRunResult, type OtrpTeeOutcome } from '@otrp/device';
-import { isOtrpError } from '@otrp/core';
-import { CliError } from '../cli-error.js';
-import { writeOutput } from '../io.js';
+import { describeOtrpMessage, pollOtrpDevice, runOtrpOnce, type Device, type OtrpExchange, type OtrpRunResult, type OtrpTeeOutcome } from '@otrp/device';
+import { CliError, formatError } from '../cli-error.js';
+import { untilInterrupted, writeOutput } from '../io.js';
 
 type Change = OtrpTeeOutcome['changes'][number];
 
@@ -80,7 +78,6 @@ export function otrpRoundFailure(r: OtrpRunResult): CliError | undefined {
   return new CliError('ERR_OTRP_ERROR_SENT', `the TEE answered ${f.request} with ${f.error} (${f.errorCode ?? '?'})`);
 }
 
-const errorLine = (e: unknown) => `error: ${(e as { code?: string }).code ?? 'ERR_INTERNAL'}: ${e instanceof Error ? e.message : String(e)}`;
 
 export interface OtrpRunFlags {
   readonly tam: string;
@@ -99,29 +96,17 @@ export async function runOtrpCommand(dev: Device, flags: OtrpRunFlags): Promise<
     if (failure) throw failure;
     return;
   }
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    for (let n = 1; !stop.signal.aborted; n++) {
-      const head = `round ${n} at ${new Date().toISOString()}\n`;
-      try {
-        const result = await runOtrpOnce(dev, options);
-        const failure = otrpRoundFailure(result);
-        process.stdout.write(head + otrpRoundText(result) + (failure ? `${errorLine(failure)}\n` : ''));
-      } catch (e) {
-        process.stdout.write(`${head}${errorLine(e)}\n`);
-        if (isOtrpError(e) && e.code === 'ERR_TEE_CRASHED') throw e;
-      }
-      try {
-        await sleep(flags.pollSeconds * 1000, undefined, { signal: stop.signal });
-      } catch {
-        break; // interrupted while waiting
-      }
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const pollSeconds = flags.pollSeconds;
+  await untilInterrupted((signal) =>
+    pollOtrpDevice(dev, {
+      ...options,
+      intervalMs: pollSeconds * 1000,
+      signal,
+      onRound: ({ n, result, error }) => {
+        const head = `round ${n} at ${new Date().toISOString()}\n`;
+        const failure = result && otrpRoundFailure(result);
+        process.stdout.write(head + (result ? otrpRoundText(result) : '') + (failure || error ? `${formatError(failure ?? error)}\n` : ''));
+      },
+    }),
+  );
 }

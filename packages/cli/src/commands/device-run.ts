@@ -19,8 +19,8 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { formatComponentId } from '@otrp/core';
 import { Device, parseTcId, pollDevice, runDeviceOnce, type BrokerExchange, type RunOnceResult } from '@otrp/device';
-import { CliError } from '../cli-error.js';
-import { writeOutput } from '../io.js';
+import { CliError, formatError } from '../cli-error.js';
+import { untilInterrupted, writeOutput } from '../io.js';
 import { transcriptLine } from './device-transcript.js';
 import { runOtrpCommand } from './device-otrp.js';
 
@@ -36,7 +36,6 @@ interface RunFlags {
 }
 
 /** `error: CODE: message`, as main.ts prints a command's failure. */
-const errorLine = (e: unknown) => `error: ${(e as { code?: string }).code ?? 'ERR_INTERNAL'}: ${e instanceof Error ? e.message : String(e)}`;
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -143,25 +142,18 @@ export function registerDeviceRun(device: Command): void {
           if (failure) throw failure;
           return;
         }
-        const stop = new AbortController();
-        const onSignal = () => stop.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        try {
-          await pollDevice(dev, {
+        await untilInterrupted((signal) =>
+          pollDevice(dev, {
             ...options,
             intervalMs: pollSeconds * 1000,
-            signal: stop.signal,
+            signal,
             onRound: ({ n, result, error }) => {
               const head = `round ${n} at ${new Date().toISOString()}\n`;
               const failure = result && roundFailure(result);
-              process.stdout.write(head + (result ? roundText(result) : '') + (failure || error ? `${errorLine(failure ?? error)}\n` : ''));
+              process.stdout.write(head + (result ? roundText(result) : '') + (failure || error ? `${formatError(failure ?? error)}\n` : ''));
             },
-          });
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
+          }),
+        );
       } finally {
         await dev.close();
       }
