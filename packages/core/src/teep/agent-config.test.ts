@@ -1,40 +1,9 @@
-/** The Agent's per-message reuse: the resolved config per config object, one public key object per key. */
+/** The Agent's per-message reuse: one public key object per key. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { publicCoseKey } from '../cose/key.js';
 import { webCryptoProvider } from '../cose/webcrypto-provider.js';
-import { publicKeyOf, resolveAgentConfigFor } from './agent-config.js';
-import { makeWorld } from './test-support/world.js';
-import type { AgentConfig } from './agent-types.js';
-
-test('resolveAgentConfigFor: the same resolution while the config is unchanged, a new one (and its checks) after any change', async () => {
-  const w = await makeWorld({ model: 'background-check' });
-  const config: AgentConfig = { ...w.agent };
-  const a = resolveAgentConfigFor(config, 'draft-26');
-  assert.equal(resolveAgentConfigFor(config, 'draft-26'), a);
-  assert.equal(a.teepProfile.name, 'draft-26');
-  const pre = resolveAgentConfigFor(config, 'pre-26');
-  assert.notEqual(pre, a);
-  assert.equal(pre.teepProfile.name, 'pre-26');
-  assert.equal(resolveAgentConfigFor(config, 'draft-26'), a);
-
-  // A member replaced in place: resolved again, with the new value.
-  const other = await webCryptoProvider.generateKeyPair('P-256');
-  (config as { suitReportKey: unknown }).suitReportKey = other;
-  const b = resolveAgentConfigFor(config, 'draft-26');
-  assert.notEqual(b, a);
-  assert.equal(b.suitReportKey, other);
-  // A member added or removed counts as a change too.
-  (config as { encryptToTam?: boolean }).encryptToTam = false;
-  const c = resolveAgentConfigFor(config, 'draft-26');
-  assert.notEqual(c, b);
-  assert.equal(c.encryptionKey, undefined);
-  delete (config as { encryptToTam?: boolean }).encryptToTam;
-  assert.notEqual(resolveAgentConfigFor(config, 'draft-26'), c);
-  // The checks of resolveAgentConfig run on every new resolution (-26 §4.5: report key distinct).
-  (config as { suitReportKey: unknown }).suitReportKey = config.keys[0];
-  assert.throws(() => resolveAgentConfigFor(config, 'draft-26'), { code: 'ERR_INVALID_ARGUMENT' });
-});
+import { publicKeyOf } from './agent-config.js';
 
 test('publicKeyOf: one public object per private key object, a public key as it is, a changed key again', async () => {
   const k = await webCryptoProvider.generateKeyPair('P-256');

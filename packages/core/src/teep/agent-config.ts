@@ -43,36 +43,6 @@ export function resolveAgentConfig(config: AgentConfig): ResolvedAgentConfig {
   };
 }
 
-/** Resolved configs by config object, used while every member is still the same value (checked per call). */
-const resolvedMemo = new WeakMap<AgentConfig, { readonly snapshot: Record<string, unknown>; readonly size: number; readonly resolved: Map<string | undefined, ResolvedAgentConfig> }>();
-
-/** True when `config` has exactly the members of `snapshot` (`size` of them), each the same value. */
-function sameMembers(config: AgentConfig, snapshot: Record<string, unknown>, size: number): boolean {
-  let n = 0;
-  for (const k in config) {
-    if (!Object.hasOwn(snapshot, k) || (config as unknown as Record<string, unknown>)[k] !== snapshot[k]) return false;
-    n++;
-  }
-  return n === size;
-}
-
-/**
- * resolveAgentConfig(`{ ...config, profile }`), remembered per config object: an Agent resolves the
- * same config for every message. The memo is used only while each member of `config` is the same
- * value (===) as when it was resolved; any change resolves (and checks) again.
- */
-export function resolveAgentConfigFor(config: AgentConfig, profile: AgentConfig['profile']): ResolvedAgentConfig {
-  let m = resolvedMemo.get(config);
-  if (m === undefined || !sameMembers(config, m.snapshot, m.size)) {
-    const snapshot: Record<string, unknown> = { ...config };
-    m = { snapshot, size: Object.keys(snapshot).length, resolved: new Map() };
-    resolvedMemo.set(config, m);
-  }
-  let r = m.resolved.get(profile);
-  if (r === undefined) m.resolved.set(profile, (r = resolveAgentConfig({ ...config, profile })));
-  return r;
-}
-
 const publicMemo = new WeakMap<CoseKey, CoseKey>();
 
 /**

@@ -24,7 +24,7 @@ import { suiteAlg } from './cipher-suites.js';
 import { resolveTeepProfile, type TeepProfileName } from './profiles.js';
 import type { SuitComponentIdentifier } from './messages/fields.js';
 import { componentIdToHex, componentKey, toHex } from './session-util.js';
-import { publicKeyOf, resolveAgentConfigFor, type ResolvedAgentConfig } from './agent-config.js';
+import { publicKeyOf, resolveAgentConfig, type ResolvedAgentConfig } from './agent-config.js';
 import { errorReply } from './agent-error.js';
 import { handleQueryRequest } from './agent-query-request.js';
 import { handleUpdate } from './agent-update.js';
@@ -82,7 +82,7 @@ export function processError(state: AgentSessionState, detail?: string): AgentSt
 
 /** ProcessTeepMessage: see the module comment. */
 export async function processTeepMessage(config: AgentConfig, state: AgentSessionState, bytes: Uint8Array): Promise<AgentStepResult> {
-  const c = resolveAgentConfigFor(config, state.profile);
+  const c = resolveAgentConfig({ ...config, profile: state.profile });
   const heard: AgentSessionState = { ...state, policyCheckPending: false };
   let verified: { message: TeepMessage; tamKey: CoseKey };
   try {
