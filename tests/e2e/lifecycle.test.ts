@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropSchema, freshSchema, PG_REQUIRED, PG_URL, pgUnreachable } from '../tam/support/pg.js';
+import { onFreshPostgres } from '../tam/support/pg.js';
 import { otrp, startTam, uploadTc } from '../tam/support/server.js';
 import { deviceInit, deviceList, deviceRun, installedSeqs, makePki, makeTcRelease, seqsAfter, setPolicy, TC_UUID, tamInventory } from './support/world.js';
 
@@ -100,18 +100,4 @@ test('e2e on SQLite: first install, second device, TAM restart, update, removal'
   await lifecycle(undefined);
 });
 
-test('e2e on PostgreSQL: first install, second device, TAM restart, update, removal', { timeout: 240_000 }, async (t) => {
-  const down = await pgUnreachable();
-  if (down !== undefined) {
-    if (PG_REQUIRED) assert.fail(`PostgreSQL at ${PG_URL} is unreachable (${down}) and OTRP_TEST_PG=required`);
-    console.log(`# skipping the PostgreSQL e2e test: ${PG_URL} is unreachable (${down})`);
-    t.skip(`PostgreSQL unreachable: ${down}`);
-    return;
-  }
-  const { schema, url } = freshSchema();
-  try {
-    await lifecycle(url);
-  } finally {
-    await dropSchema(schema);
-  }
-});
+test('e2e on PostgreSQL: first install, second device, TAM restart, update, removal', { timeout: 240_000 }, (t) => onFreshPostgres(t, 'the PostgreSQL e2e test', lifecycle));

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropSchema, freshSchema, PG_REQUIRED, PG_URL, pgUnreachable } from '../tam/support/pg.js';
+import { onFreshPostgres } from '../tam/support/pg.js';
 import { makePki } from '../tam/support/fixtures.js';
 import { adminCall, otrp, startTam, type CliRun, type TamProcess } from '../tam/support/server.js';
 
@@ -158,18 +158,4 @@ test('OTrP with real processes on SQLite: GetDeviceState, CreateSD, InstallTA, U
   await lifecycle(undefined);
 });
 
-test('OTrP with real processes on PostgreSQL: the same lifecycle', { timeout: 240_000 }, async (t) => {
-  const down = await pgUnreachable();
-  if (down !== undefined) {
-    if (PG_REQUIRED) assert.fail(`PostgreSQL at ${PG_URL} is unreachable (${down}) and OTRP_TEST_PG=required`);
-    console.log(`# skipping the PostgreSQL OTrP e2e test: ${PG_URL} is unreachable (${down})`);
-    t.skip(`PostgreSQL unreachable: ${down}`);
-    return;
-  }
-  const { schema, url } = freshSchema();
-  try {
-    await lifecycle(url);
-  } finally {
-    await dropSchema(schema);
-  }
-});
+test('OTrP with real processes on PostgreSQL: the same lifecycle', { timeout: 240_000 }, (t) => onFreshPostgres(t, 'the PostgreSQL OTrP e2e test', lifecycle));

@@ -17,7 +17,7 @@ import type { JosePrivateKey } from '@otrp/core';
 import { makeOtrpPki, makeTee, messageName, runOtrpSession, type TestTee } from './support/otrp-fixture.js';
 import { addRequiredTa, listedInventory, sha256, spCertificate, startTam, taPackage, uploadTaPackage } from './support/tam.js';
 import { installTeepTc } from './support/teep.js';
-import { dropSchema, freshSchema, PG_REQUIRED, pgUnreachable } from '../tam/support/pg.js';
+import { onFreshPostgres } from '../tam/support/pg.js';
 
 let rsaKey: Promise<JosePrivateKey> | undefined;
 /** The one RSA-2048 key pair of this file: the TAM's tam/rs256 key and the RSA TEE's key. */
@@ -127,22 +127,7 @@ async function lifecycle(kind: 'rsa' | 'p256', db: string | undefined): Promise<
   }
 }
 
-async function onPostgres(t: { skip(reason: string): void }, run: (db: string) => Promise<void>): Promise<void> {
-  const unreachable = await pgUnreachable();
-  if (unreachable !== undefined) {
-    if (PG_REQUIRED) assert.fail(`PostgreSQL is required (OTRP_TEST_PG=required) but unreachable: ${unreachable}`);
-    t.skip(`PostgreSQL unreachable (${unreachable}); set OTRP_TEST_PG=required to fail instead`);
-    return;
-  }
-  const { schema, url } = freshSchema();
-  try {
-    await run(url);
-  } finally {
-    await dropSchema(schema);
-  }
-}
-
 test('OTrP lifecycle, P-256 parties, SQLite (with a TEEP TC side by side)', () => lifecycle('p256', undefined));
 test('OTrP lifecycle, RSA parties on RS256 + RSA1_5 + A128CBC-HS256, SQLite', () => lifecycle('rsa', undefined));
-test('OTrP lifecycle, P-256 parties, PostgreSQL (with a TEEP TC side by side)', (t) => onPostgres(t, (db) => lifecycle('p256', db)));
-test('OTrP lifecycle, RSA parties on RS256 + RSA1_5 + A128CBC-HS256, PostgreSQL', (t) => onPostgres(t, (db) => lifecycle('rsa', db)));
+test('OTrP lifecycle, P-256 parties, PostgreSQL (with a TEEP TC side by side)', (t) => onFreshPostgres(t, 'the P-256 OTrP lifecycle on PostgreSQL', (db) => lifecycle('p256', db)));
+test('OTrP lifecycle, RSA parties on RS256 + RSA1_5 + A128CBC-HS256, PostgreSQL', (t) => onFreshPostgres(t, 'the RSA OTrP lifecycle on PostgreSQL', (db) => lifecycle('rsa', db)));

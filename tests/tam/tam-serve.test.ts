@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installed, makeAgent, runSession } from './support/agent.js';
 import { makeDevice, makePki, makeTc } from './support/fixtures.js';
-import { dropSchema, freshSchema, PG_REQUIRED, PG_URL, pgUnreachable } from './support/pg.js';
+import { onFreshPostgres } from './support/pg.js';
 import { adminCall, otrp, startTam, uploadTc } from './support/server.js';
 
 const FULL = ['query-request', 'query-response', 'update', 'success'];
@@ -109,18 +109,4 @@ test('tam serve on SQLite: install, second device, restart, update, removal', { 
   await lifecycle(undefined);
 });
 
-test('tam serve on PostgreSQL: install, second device, restart, update, removal', { timeout: 180_000 }, async (t) => {
-  const down = await pgUnreachable();
-  if (down !== undefined) {
-    if (PG_REQUIRED) assert.fail(`PostgreSQL at ${PG_URL} is unreachable (${down}) and OTRP_TEST_PG=required`);
-    console.log(`# skipping the PostgreSQL TAM test: ${PG_URL} is unreachable (${down})`);
-    t.skip(`PostgreSQL unreachable: ${down}`);
-    return;
-  }
-  const { schema, url } = freshSchema();
-  try {
-    await lifecycle(url);
-  } finally {
-    await dropSchema(schema);
-  }
-});
+test('tam serve on PostgreSQL: install, second device, restart, update, removal', { timeout: 180_000 }, (t) => onFreshPostgres(t, 'the PostgreSQL TAM test', lifecycle));

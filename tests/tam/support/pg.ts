@@ -5,6 +5,7 @@
  * OTRP_TEST_PG=required, which makes them fail instead.
  */
 import { randomBytes } from 'node:crypto';
+import assert from 'node:assert/strict';
 import pg from 'pg';
 import { PG_REQUIRED, PG_URL, pgUnreachable } from '../../../packages/tam/src/store/test-support/pg.js';
 
@@ -26,5 +27,25 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.query(`drop schema if exists ${schema} cascade`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Runs `run` with the store URL of a fresh schema, dropped afterwards; when the server does not answer,
+ * skips the test with a printed notice (`what` names it), or fails it under OTRP_TEST_PG=required.
+ */
+export async function onFreshPostgres(t: { skip(reason: string): void }, what: string, run: (url: string) => Promise<void>): Promise<void> {
+  const down = await pgUnreachable();
+  if (down !== undefined) {
+    if (PG_REQUIRED) assert.fail(`PostgreSQL at ${PG_URL} is unreachable (${down}) and OTRP_TEST_PG=required`);
+    console.log(`# skipping ${what}: ${PG_URL} is unreachable (${down})`);
+    t.skip(`PostgreSQL unreachable: ${down}`);
+    return;
+  }
+  const { schema, url } = freshSchema();
+  try {
+    await run(url);
+  } finally {
+    await dropSchema(schema);
   }
 }
