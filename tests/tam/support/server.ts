@@ -5,9 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI_BIN, spawnTamServe } from '../../../packages/cli/src/tam-process.js';
 
-export const CLI_BIN = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
+export { CLI_BIN };
 
 export interface TamProcess {
   readonly url: string;
@@ -26,40 +26,12 @@ export interface ServeArgs {
 }
 
 export async function startTam(args: ServeArgs): Promise<TamProcess> {
-  const argv = [CLI_BIN, 'tam', 'serve', '--pki', args.pkiDir, '--data', args.dataDir, '--listen', '127.0.0.1:0', '--log-level', 'warn'];
+  const argv = ['--pki', args.pkiDir, '--data', args.dataDir, '--listen', '127.0.0.1:0', '--log-level', 'warn'];
   if (args.db !== undefined) argv.push('--db', args.db);
   if (args.config !== undefined) argv.push('--config', args.config);
-  const proc = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tam serve did not start in time: ${err}`)), 30_000);
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const m = /^tam listening on (\S+)\n/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`tam serve exited with ${code}: ${err}`));
-    });
-  });
+  const tam = await spawnTamServe(argv, { errorCode: 'ERR_TEST_TAM' });
   const token = (await readFile(join(args.dataDir, 'admin-token'), 'utf8')).trim();
-  return {
-    url,
-    token,
-    proc,
-    stderr: () => err,
-    async stop() {
-      proc.kill('SIGTERM');
-      return exited;
-    },
-  };
+  return { url: tam.url, token, proc: tam.proc, stderr: tam.stderr, stop: tam.stop };
 }
 
 export interface CliRun {

@@ -5,11 +5,10 @@
  * read from DATA/admin-token and which must have been started with OTRP_COUNT_CRYPTO=1).
  * The admin API (/admin/v1) uploads TCs, sets policies and reads the TAM's operation counts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CliError } from '../cli-error.js';
+import { spawnTamServe } from '../tam-process.js';
 import type { OperationCounts } from './crypto-census.js';
 
 export interface TamLink {
@@ -22,48 +21,13 @@ export interface TamLink {
   stop(): Promise<void>;
 }
 
-const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
-
-/** Starts `otrp tam serve --pki PKI --data DATA --listen 127.0.0.1:0` and waits for its URL line. */
-export async function startOwnTam(pkiDir: string, dataDir: string, extraNodeArgs: readonly string[] = []): Promise<TamLink> {
-  const argv = [...extraNodeArgs, BIN, 'tam', 'serve', '--pki', pkiDir, '--data', dataDir, '--listen', '127.0.0.1:0', '--log-level', 'warn'];
-  const proc: ChildProcess = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OTRP_COUNT_CRYPTO: '1' } });
-  let out = '';
-  let err = '';
-  proc.stderr!.on('data', (c: Buffer) => {
-    err = (err + c.toString('utf8')).slice(-4000);
+/** Starts `otrp tam serve --pki PKI --data DATA --listen 127.0.0.1:0` (counting its operations) and waits for its URL. */
+export async function startOwnTam(pkiDir: string, dataDir: string, nodeArgs: readonly string[] = []): Promise<TamLink> {
+  const tam = await spawnTamServe(['--pki', pkiDir, '--data', dataDir, '--listen', '127.0.0.1:0', '--log-level', 'warn'], {
+    errorCode: 'ERR_BENCH_TAM', nodeArgs, env: { ...process.env, OTRP_COUNT_CRYPTO: '1' },
   });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new CliError('ERR_BENCH_TAM', `the TAM did not start within 30 s: ${err.trim()}`)), 30_000);
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const m = /^tam listening on (\S+)\n/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new CliError('ERR_BENCH_TAM', `the TAM exited with ${code}: ${err.trim()}`));
-    });
-  });
-  proc.stdout!.resume();
   const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
-  let stopped: Promise<void> | undefined;
-  return {
-    url,
-    token,
-    ...(proc.pid !== undefined && { pid: proc.pid }),
-    stop: () =>
-      (stopped ??= (async () => {
-        if (proc.exitCode === null) proc.kill('SIGTERM');
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      })()),
-  };
+  return { url: tam.url, token, ...(tam.proc.pid !== undefined && { pid: tam.proc.pid }), stop: async () => void (await tam.stop()) };
 }
 
 /** A TAM started elsewhere; the admin token comes from DATA/admin-token. */

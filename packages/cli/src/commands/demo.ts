@@ -14,15 +14,13 @@
  * `remove` -> DeleteTA, DeleteSD. Both inventories are shown after the update and at the end.
  */
 import type { Command } from 'commander';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CliError } from '../cli-error.js';
+import { CLI_BIN as BIN, spawnTamServe } from '../tam-process.js';
 
-/** The built entry point next to this module (dist/bin.js). */
-const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
 
 /** The sample TC: the TEEP convention's component id for this UUID (device run --request takes the UUID). */
 const SAMPLE_UUID = '8d82573a-926d-4754-9353-32dc29997f74';
@@ -59,41 +57,13 @@ interface Tam {
   stop(): Promise<void>;
 }
 
-/** `otrp tam serve` as a child process; resolves with its URL (its first stdout line). */
-function startTam(cwd: string): Promise<Tam> {
-  const args = ['tam', 'serve', '--pki', 'pki', '--data', 'tam-data', '--listen', '127.0.0.1:0', '--log-level', 'warn'];
-  say(`\n== start the TAM (a separate process; SQLite in tam-data/)\n$ otrp ${args.join(' ')} &\n`);
-  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => {
-      void stop();
-      fail(new CliError('ERR_DEMO_STEP_FAILED', 'the TAM did not start within 30 s'));
-    }, 30_000);
-    let started = false;
-    child.stdout!.on('data', (c: Buffer) => {
-      if (started) return; // later lines (the admin-token notice) are not part of the transcript
-      out += c.toString('utf8');
-      const m = /^tam listening on (\S+)\n/.exec(out);
-      if (m) {
-        started = true;
-        clearTimeout(timer);
-        say(`${indent(`tam listening on ${m[1]}`)}\n`);
-        done({ url: m[1]!, stop });
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      fail(new CliError('ERR_DEMO_STEP_FAILED', `the TAM exited during start: ${err.trim().split('\n').pop() ?? ''}`));
-    });
-  });
+/** `otrp tam serve` as a child process (tam-process.ts), printed as a transcript step. */
+async function startTam(cwd: string): Promise<Tam> {
+  const args = ['--pki', 'pki', '--data', 'tam-data', '--listen', '127.0.0.1:0', '--log-level', 'warn'];
+  say(`\n== start the TAM (a separate process; SQLite in tam-data/)\n$ otrp tam serve ${args.join(' ')} &\n`);
+  const tam = await spawnTamServe(args, { cwd, errorCode: 'ERR_DEMO_STEP_FAILED' });
+  say(`${indent(`tam listening on ${tam.url}`)}\n`);
+  return { url: tam.url, stop: async () => void (await tam.stop()) };
 }
 
 async function runTeepDemo(dir: string): Promise<void> {
