@@ -273,6 +273,7 @@ export {
 } from './teep/agent-session.js';
 export type { RequestTaInput } from './teep/agent-session.js';
 export type { AgentConfig, RequestedTc, AgentSessionState, AgentEvent, ConnectOutput, AgentStepResult } from './teep/agent-types.js';
+export type { TeepPartyConfig } from './teep/party-config.js';
 
 // ---- jose ----
 export * as joseErrors from './jose/errors.js';

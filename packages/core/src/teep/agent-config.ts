@@ -2,18 +2,11 @@
 import { bytesEqual } from '../cose/bytes.js';
 import { publicCoseKey, type CoseKey } from '../cose/key.js';
 import { InvalidArgument } from '../errors.js';
-import { resolveTeepProfile, TEEP_FRESHNESS, type SuitCoseProfile, type TeepCipherSuite, type TeepProfile } from './profiles.js';
-import { suitesForKeys, type TeepSigningKeys } from './cipher-suites.js';
+import { resolvePartyConfig, type ResolvedPartyConfig } from './party-config.js';
 import { randomBytes } from './session-util.js';
 import type { AgentConfig } from './agent-types.js';
 
-export interface ResolvedAgentConfig extends AgentConfig {
-  readonly teepProfile: TeepProfile;
-  readonly signing: TeepSigningKeys;
-  readonly suites: readonly TeepCipherSuite[];
-  readonly allVersions: readonly number[];
-  readonly allFreshness: readonly number[];
-  readonly allSuitProfiles: readonly SuitCoseProfile[];
+export interface ResolvedAgentConfig extends AgentConfig, ResolvedPartyConfig {
   /** The key EATs and SUIT reports are encrypted to, when encryption is on. */
   readonly encryptionKey?: CoseKey;
   readonly randomBytes: (length: number) => Uint8Array;
@@ -24,20 +17,14 @@ function sameKey(a: CoseKey, b: CoseKey): boolean {
 }
 
 export function resolveAgentConfig(config: AgentConfig): ResolvedAgentConfig {
-  const teepProfile = resolveTeepProfile(config.profile);
   // -26 §4.5: "the cryptographic key used MUST be distinct from the key used for the TEEP message".
   if (config.keys.some((k) => sameKey(k, config.suitReportKey))) throw new InvalidArgument('the SUIT report key must differ from the TEEP message keys');
-  const suites = config.cipherSuites ?? suitesForKeys(teepProfile.cipherSuites, config.keys);
-  if (suites.length === 0) throw new InvalidArgument('the Agent has no key for any TEEP cipher suite');
+  const party = resolvePartyConfig(config);
+  if (party.suites.length === 0) throw new InvalidArgument('the Agent has no key for any TEEP cipher suite');
   const encrypt = config.encryptToTam ?? true;
   return {
     ...config,
-    teepProfile,
-    signing: { keys: config.keys, ...(config.certificateChains && { chains: config.certificateChains }) },
-    suites,
-    allVersions: config.versions ?? [0],
-    allFreshness: config.freshnessMechanisms ?? [TEEP_FRESHNESS.nonce],
-    allSuitProfiles: config.suitCoseProfiles ?? teepProfile.suitCoseProfiles,
+    ...party,
     ...(encrypt && config.tamKeyAgreementKey && { encryptionKey: config.tamKeyAgreementKey }),
     randomBytes: (n) => randomBytes(config.random, n),
   };

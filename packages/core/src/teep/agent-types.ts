@@ -6,25 +6,12 @@ import type { CoseKey } from '../cose/key.js';
 import type { CryptoProvider } from '../cose/crypto-provider.js';
 import type { AttestationVerifier } from '../eat/verifier.js';
 import type { AttestationSource, PeerTrust, SuitPort, TcStore } from './ports.js';
-import type { SuitCoseProfile, TeepCipherSuite, TeepProfileName } from './profiles.js';
+import type { TeepCipherSuite, TeepProfileName } from './profiles.js';
 import type { TeepErrorName } from './errors.js';
+import type { TeepPartyConfig } from './party-config.js';
 import type { TeepOutbound } from './tam-types.js';
 
-export interface AgentConfig {
-  /** Wire numbering spoken with this TAM (default draft-26). */
-  readonly profile?: TeepProfileName;
-  /** The Agent's TEEP signing keys (private); -26 §8.1: at least one of ESP256 / Ed25519. */
-  readonly keys: readonly CoseKey[];
-  /** Certificate chain of each key (same order; leaf first, root omitted), sent as x5chain. */
-  readonly certificateChains?: readonly (readonly Uint8Array[] | undefined)[];
-  /** Suites supported (default: the profile's suites the keys can sign). */
-  readonly cipherSuites?: readonly TeepCipherSuite[];
-  /** Versions supported (default [0]). */
-  readonly versions?: readonly number[];
-  /** Freshness mechanisms supported (default [0], nonce: the one every implementation MUST support). */
-  readonly freshnessMechanisms?: readonly number[];
-  /** SUIT COSE profiles supported for TAM reports (default: the profile's). */
-  readonly suitCoseProfiles?: readonly SuitCoseProfile[];
+export interface AgentConfig extends TeepPartyConfig {
   /** Signs SUIT reports; MUST differ from every TEEP key (-26 §4.5). */
   readonly suitReportKey: CoseKey;
   /** Resolves the TAM's key (raw key by kid, or x5chain via the PKI validator). */

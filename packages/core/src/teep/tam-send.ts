@@ -10,8 +10,9 @@ import { publicCoseKey, type CoseKey } from '../cose/key.js';
 import { encodeTeepMessage } from './messages/teep-message.js';
 import type { QueryRequest } from './messages/query-request.js';
 import type { Update } from './messages/update.js';
-import { resolveTeepProfile, TEEP_DATA_ITEM, TEEP_FRESHNESS, type TeepCipherSuite, type TeepProfile } from './profiles.js';
-import { signerFor, signTeepPayload, suitesForKeys, type TeepSigningKeys } from './cipher-suites.js';
+import { TEEP_DATA_ITEM, TEEP_FRESHNESS, type TeepCipherSuite } from './profiles.js';
+import { signerFor, signTeepPayload } from './cipher-suites.js';
+import { resolvePartyConfig, type ResolvedPartyConfig } from './party-config.js';
 import { randomBytes, toHex } from './session-util.js';
 import type { AttestationPayload } from './ports.js';
 import type { OutstandingRequest, TamConfig, TamSessionState, TeepOutbound } from './tam-types.js';
@@ -19,13 +20,7 @@ import type { OutstandingRequest, TamConfig, TamSessionState, TeepOutbound } fro
 const HOUR = 3_600_000;
 
 /** A TamConfig with every default filled in. */
-export interface ResolvedTamConfig extends TamConfig {
-  readonly teepProfile: TeepProfile;
-  readonly signing: TeepSigningKeys;
-  readonly suites: readonly TeepCipherSuite[];
-  readonly allVersions: readonly number[];
-  readonly allFreshness: readonly number[];
-  readonly allSuitProfiles: TamSessionState['offer']['suitCoseProfiles'];
+export interface ResolvedTamConfig extends TamConfig, ResolvedPartyConfig {
   readonly tokenLifetime: number;
   readonly attemptsAllowed: number;
   readonly backoff: number;
@@ -33,15 +28,9 @@ export interface ResolvedTamConfig extends TamConfig {
 }
 
 export function resolveTamConfig(config: TamConfig): ResolvedTamConfig {
-  const teepProfile = resolveTeepProfile(config.profile);
   return {
     ...config,
-    teepProfile,
-    signing: { keys: config.keys, ...(config.certificateChains && { chains: config.certificateChains }) },
-    suites: config.cipherSuites ?? suitesForKeys(teepProfile.cipherSuites, config.keys),
-    allVersions: config.versions ?? [0],
-    allFreshness: config.freshnessMechanisms ?? [TEEP_FRESHNESS.nonce],
-    allSuitProfiles: config.suitCoseProfiles ?? teepProfile.suitCoseProfiles,
+    ...resolvePartyConfig(config),
     tokenLifetime: config.tokenLifetimeMs ?? 6 * HOUR,
     attemptsAllowed: config.maxAttempts ?? 4,
     backoff: config.backoffMs ?? HOUR,

@@ -13,25 +13,12 @@ import type { TeepMessage } from './messages/teep-message.js';
 import type { AttestationSource, PeerTrust, TamPolicy, TokenStore } from './ports.js';
 import type { SuitCoseProfile, TeepCipherSuite, TeepMessageKind, TeepProfileName } from './profiles.js';
 import type { TeepErrorName } from './errors.js';
+import type { TeepPartyConfig } from './party-config.js';
 
 /** How the TAM asks for attestation (-26 §9, RFC 9334): Passport = token as nonce, AR from a Verifier; Background-Check = challenge, Evidence to a Verifier. */
 export type AttestationModel = 'passport' | 'background-check' | 'none';
 
-export interface TamConfig {
-  /** Wire numbering spoken with this device (default draft-26). */
-  readonly profile?: TeepProfileName;
-  /** The TAM's TEEP signing keys (private), one per algorithm it offers (ESP256: P-256, Ed25519). */
-  readonly keys: readonly CoseKey[];
-  /** Certificate chain of each key (same order; leaf first, root omitted), sent as x5chain. */
-  readonly certificateChains?: readonly (readonly Uint8Array[] | undefined)[];
-  /** Suites supported, preferred first (default: the profile's suites the keys can sign). */
-  readonly cipherSuites?: readonly TeepCipherSuite[];
-  /** Protocol versions supported (default [0], -26 §4.2). */
-  readonly versions?: readonly number[];
-  /** Freshness mechanisms supported (default [0] nonce, -26 §9). */
-  readonly freshnessMechanisms?: readonly number[];
-  /** SUIT COSE profiles supported for reports (default: the profile's). */
-  readonly suitCoseProfiles?: readonly SuitCoseProfile[];
+export interface TamConfig extends TeepPartyConfig {
   /**
    * What the first QueryRequest offers when the TAM has a hint or prefers a subset (-26 §8.1 "If the
    * TAM does have specific knowledge ..."); the Agent's Error 3/4/5/8 then widens it to the common
