@@ -13,6 +13,7 @@ export type { CborValue, CborMap } from './wire/cbor-value.js';
 export { decodeCbor, decodeCborPrefix, decodeCborSequence, encodeCbor } from './wire/cbor.js';
 export type { CborDecodeOptions, CborEncodeOptions, CborPrefixResult } from './wire/cbor.js';
 export * as cborErrors from './wire/errors.js';
+export { bytesEqual } from './wire/bytes.js';
 export { CborError, EdnSyntaxError } from './wire/errors.js';
 export type { CborErrorCode } from './wire/errors.js';
 export { printDiagnostic, diagnose } from './wire/diag.js';

@@ -12,7 +12,7 @@
  * both signs (ES256) and decrypts (ECDH-ES+A128KW, -03 §7.5.3): its certificate carries keyUsage
  * digitalSignature and keyAgreement (docs/pki.md "P-256 only if asked").
  */
-import { issueCertificate, readCsr, type CaHandle } from '@otrp/core';
+import { bytesEqual, issueCertificate, readCsr, type CaHandle } from '@otrp/core';
 import { CredentialMismatch } from './errors.js';
 import { deviceSubjectName, type DeviceEnrolmentRequest, type DeviceKeyPurpose } from './tee/device-keys.js';
 import type { OtrpEnrolmentRequest } from './tee/otrp-identity.js';
@@ -24,7 +24,6 @@ export interface EnrolOptions {
   readonly chain?: readonly Uint8Array[];
 }
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Issues the four device certificates; returns each purpose's chain, leaf first. */
 export async function issueDeviceCertificates(
@@ -37,7 +36,7 @@ export async function issueDeviceCertificates(
   const out: Partial<Record<DeviceKeyPurpose, Uint8Array[]>> = {};
   for (const p of ['teep', 'suitReport', 'attestation'] as const) {
     const info = await readCsr(request.csrs[p]);
-    if (!same(info.spki, request.spki[p])) throw new CredentialMismatch(`the ${p} CSR is for another key`);
+    if (!bytesEqual(info.spki, request.spki[p])) throw new CredentialMismatch(`the ${p} CSR is for another key`);
     const otrpKey = p === 'teep' && request.alg === 'ESP256';
     const leaf = await issueCertificate({
       issuer: ca, role: 'device', subject: info.subject, publicKey: info.spki, ...validity, ...(otrpKey && { keyUsage: { keyAgreement: true } }),
@@ -63,7 +62,7 @@ export async function issueDeviceCertificates(
  */
 export async function issueOtrpCertificate(request: OtrpEnrolmentRequest, ca: CaHandle, options: EnrolOptions = {}): Promise<Uint8Array[]> {
   const info = await readCsr(request.csr);
-  if (!same(info.spki, request.spki)) throw new CredentialMismatch('the OTrP CSR is for another key');
+  if (!bytesEqual(info.spki, request.spki)) throw new CredentialMismatch('the OTrP CSR is for another key');
   const leaf = await issueCertificate({ issuer: ca, role: 'device', subject: info.subject, publicKey: info.spki, ...(options.days !== undefined && { days: options.days }) });
   return [leaf, ...(options.chain ?? [ca.certificate])];
 }

@@ -60,6 +60,7 @@ interface Validated {
 /** Found by comparing the bytes (role, anchor, every certificate): a handful of entries at most. */
 const validated: Validated[] = [];
 const MAX_VALIDATED = 16;
+/** Buffer.equals (native), not core's constant-time bytesEqual: a cache lookup of public chains, per message. */
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 
 function trustedKey(chain: readonly Uint8Array[], anchor: Uint8Array, role: PkiRole): Promise<CoseKey> {

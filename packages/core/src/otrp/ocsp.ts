@@ -8,6 +8,7 @@
  * (thisUpdate <= at <= nextUpdate, or at most `maxAgeMs` old without nextUpdate), and `good`.
  * Anything else is ERR_TAM_NOT_TRUSTED ("TAM cert / OCSP validation failed", §13.1.1).
  */
+import { bytesEqual } from '../wire/bytes.js';
 import { OtrpTamNotTrusted } from './errors.js';
 import type { OcspVerifier } from './ports.js';
 import { OID_OCSP_BASIC } from './ocsp-response.js';
@@ -39,10 +40,6 @@ function parse(der: Uint8Array): Parsed {
   }
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 function serialBytes(hex: string): Uint8Array {
   const h = hex.replace(/^(00)+(?=..)/, '');
   const bytes = new Uint8Array(Math.ceil(h.length / 2));
@@ -57,9 +54,9 @@ async function matches(id: pkijs.CertID, cert: CertificateInfo, issuer: Certific
   const h = async (b: Uint8Array) => new Uint8Array(await globalThis.crypto.subtle.digest(hash, b as Uint8Array<ArrayBuffer>));
   const serial = new Uint8Array(id.serialNumber.valueBlock.valueHexView);
   return (
-    equal(new Uint8Array(id.issuerNameHash.valueBlock.valueHexView), await h(issuer.subjectDer)) &&
-    equal(new Uint8Array(id.issuerKeyHash.valueBlock.valueHexView), await h(spkiKeyBits(issuer.spki))) &&
-    equal(serialBytes(bytesToHex(serial)), serialBytes(cert.serialNumber))
+    bytesEqual(new Uint8Array(id.issuerNameHash.valueBlock.valueHexView), await h(issuer.subjectDer)) &&
+    bytesEqual(new Uint8Array(id.issuerKeyHash.valueBlock.valueHexView), await h(spkiKeyBits(issuer.spki))) &&
+    bytesEqual(serialBytes(bytesToHex(serial)), serialBytes(cert.serialNumber))
   );
 }
 

@@ -22,7 +22,7 @@
  * }
  * ```
  */
-import { decodeCoseKey, encodeCoseKey, spkiFromCertificate, coseKeyToSpki } from '@otrp/core';
+import { bytesEqual, decodeCoseKey, encodeCoseKey, spkiFromCertificate, coseKeyToSpki } from '@otrp/core';
 import type { CoseKey } from '@otrp/core';
 import { CredentialMismatch } from '../errors.js';
 import { asRec, bytesList, decodeRecord, encodeRecord, type RecordValue } from './cbor-record.js';
@@ -73,7 +73,6 @@ export function credentialsFromRecord(v: RecordValue | undefined): DeviceCredent
 export const encodeCredentials = (c: DeviceCredentials): Uint8Array => encodeRecord(credentialsToRecord(c));
 export const decodeCredentials = (b: Uint8Array): DeviceCredentials => credentialsFromRecord(decodeRecord(b));
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Each certificate's leaf must certify the key of its purpose (a swapped certificate is refused). */
 export function checkCredentialsMatchKeys(c: DeviceCredentials, keys: DeviceKeySet): void {
@@ -87,6 +86,6 @@ export function checkCredentialsMatchKeys(c: DeviceCredentials, keys: DeviceKeyS
     } catch (e) {
       throw new CredentialMismatch(`the ${p} certificate does not parse`, { cause: e });
     }
-    if (!same(spki, coseKeyToSpki(keys.keys[p]))) throw new CredentialMismatch(`the ${p} certificate certifies another key`);
+    if (!bytesEqual(spki, coseKeyToSpki(keys.keys[p]))) throw new CredentialMismatch(`the ${p} certificate certifies another key`);
   }
 }

@@ -14,7 +14,7 @@
  *              ? "chain" => [+ bstr] }     ; leaf first; absent until the certificate is installed
  * ```
  */
-import { createCsr, generateJoseKeyPair, spkiFromCertificate, type JosePrivateKey } from '@otrp/core';
+import { bytesEqual, createCsr, generateJoseKeyPair, spkiFromCertificate, type JosePrivateKey } from '@otrp/core';
 import { webcrypto } from 'node:crypto';
 import { CredentialMismatch, OtrpStoreCorrupt } from '../errors.js';
 import { asRec, bytes, bytesList, decodeRecord, encodeRecord } from './cbor-record.js';
@@ -84,7 +84,6 @@ export async function generateOtrpKey(storage: SealedStorage, deviceName: string
   return { name: deviceName, alg, csr, spki: record.key.spki };
 }
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Installs the OTrP key's certificate chain (leaf first); the leaf must certify that key. */
 export async function installOtrpCertificate(storage: SealedStorage, chain: readonly Uint8Array[]): Promise<void> {
@@ -97,6 +96,6 @@ export async function installOtrpCertificate(storage: SealedStorage, chain: read
   } catch (e) {
     throw new CredentialMismatch('the OTrP certificate does not parse', { cause: e });
   }
-  if (!same(spki, record.key.spki)) throw new CredentialMismatch('the OTrP certificate certifies another key');
+  if (!bytesEqual(spki, record.key.spki)) throw new CredentialMismatch('the OTrP certificate certifies another key');
   await writeOtrpKey(storage, { ...record, chain: [...chain] });
 }

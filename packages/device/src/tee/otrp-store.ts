@@ -21,7 +21,7 @@
  * shape is ERR_OTRP_STORE_CORRUPT (one that does not unseal: ERR_TEE_UNSEAL_FAILED).
  */
 import { createHash } from 'node:crypto';
-import { otrpErrors, type RidTidStore, type TeeSd, type TeeState, type TeeStore } from '@otrp/core';
+import { bytesEqual, otrpErrors, type RidTidStore, type TeeSd, type TeeState, type TeeStore } from '@otrp/core';
 import { OtrpStoreCorrupt } from '../errors.js';
 import { asRec, bytes, bytesList, decodeRecord, encodeRecord, list, optBytes, optStr, str, type Rec, type RecordValue } from './cbor-record.js';
 import type { SealedStorage } from './sealed-storage.js';
@@ -72,8 +72,7 @@ interface TaMeta {
 
 const taKey = (tamid: string, spid: string, sdname: string, taid: string) => JSON.stringify([tamid, spid, sdname, taid]);
 const sdKey = (sd: Pick<TeeSd, 'tamid' | 'spid' | 'name'>) => JSON.stringify([sd.tamid, sd.spid, sd.name]);
-const sameBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined) =>
-  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined) => a === b || (a !== undefined && b !== undefined && bytesEqual(a, b));
 
 function clone(s: TeeState): TeeState {
   return {

@@ -10,7 +10,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createOcspResponse, decodeCaState, isIssuedBy, parseCertificate, PKI_LAYOUT } from '@otrp/core';
+import { bytesEqual, createOcspResponse, decodeCaState, isIssuedBy, parseCertificate, PKI_LAYOUT } from '@otrp/core';
 import type { OcspCertStatus } from '@otrp/core';
 import type { OcspResponder } from './otrp-pki.js';
 import { TamOtrpConfigInvalid } from './errors.js';
@@ -27,7 +27,6 @@ export interface OcspStapler {
   staple(chain: readonly Uint8Array[]): Promise<Uint8Array[]>;
 }
 
-const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 const bareSerial = (s: string) => s.toLowerCase().replace(/^(00)+(?=.)/, '');
 
 export function createOcspStapler(options: OcspStaplerOptions): OcspStapler {
@@ -55,10 +54,10 @@ export function createOcspStapler(options: OcspStaplerOptions): OcspStapler {
       const out: Uint8Array[] = [];
       for (const der of chain) {
         const info = parseCertificate(der);
-        if (equal(info.subjectDer, info.issuerDer)) continue;
+        if (bytesEqual(info.subjectDer, info.issuerDer)) continue;
         // By name and by signature: another PKI may use the same CA names.
         let responder: OcspResponder | undefined;
-        for (const r of options.responders) if (equal(r.subjectDer, info.issuerDer) && (await isIssuedBy(der, r.certificate))) responder ??= r;
+        for (const r of options.responders) if (bytesEqual(r.subjectDer, info.issuerDer) && (await isIssuedBy(der, r.certificate))) responder ??= r;
         if (!responder) throw new TamOtrpConfigInvalid(`no CA key in the PKI directory answers for ${info.subject}`);
         const { status, print } = await statusOf(responder, info.serialNumber);
         const key = `${responder.folder}|${info.serialNumber}`;

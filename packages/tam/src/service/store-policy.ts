@@ -16,7 +16,7 @@
  */
 import { componentKeyHex, type CatalogEntry, type TcCatalog } from './tc-catalog.js';
 import type { ExchangeFacts, SentChange } from './exchange.js';
-import { fromHex, toHex } from '@otrp/core';
+import { bytesEqual, fromHex, toHex } from '@otrp/core';
 import type { CborMap, PolicyDecision, PolicyInput as TeepPolicyInput, TamPolicy, UpdateOutcome, SuitComponentIdentifier } from '@otrp/core';
 import type { StoreRepositories } from '../store/store.js';
 import type { TcListEntry, TrustedComponentSummary } from '../store/records.js';
@@ -32,8 +32,7 @@ interface Known {
 
 /** Equal bytes, where an absent claim counts as equal to whatever is stored (it does not change it). */
 function sameBytes(stored: Uint8Array | null | undefined, claimed: Uint8Array | undefined): boolean {
-  if (claimed === undefined) return true;
-  return stored != null && stored.byteLength === claimed.byteLength && stored.every((b, i) => b === claimed[i]);
+  return claimed === undefined || (stored != null && bytesEqual(stored, claimed));
 }
 
 interface Listed {
