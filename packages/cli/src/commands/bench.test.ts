@@ -4,6 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnTamServe } from '../tam-process.js';
 import { runCli } from '../test-support/run-cli.js';
 
 const LAST_LINE = /^ceiling (\d+(?:\.\d+)?)\/s; achieved (\d+(?:\.\d+)?)\/s \((\d+(?:\.\d+)?)% of ceiling\); errors: (\d+)$/;
@@ -25,4 +29,23 @@ test('otrp bench refuses fewer devices than the concurrency', async () => {
   const r = await runCli(['bench', '--devices', '2', '--concurrency', '4']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error: ERR_USAGE: /);
+});
+
+test('otrp bench --tam against a TAM that does not count its operations: ERR_BENCH_TAM, saying how to start it', { timeout: 120_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'otrp-bench-ext-'));
+  try {
+    assert.equal((await runCli(['pki', 'init', join(dir, 'pki')])).code, 0);
+    const env = { ...process.env };
+    delete env['OTRP_COUNT_CRYPTO'];
+    const tam = await spawnTamServe(['--pki', join(dir, 'pki'), '--data', join(dir, 'data'), '--listen', '127.0.0.1:0'], { errorCode: 'ERR_TEST_TAM', env });
+    try {
+      const r = await runCli(['bench', '--tam', tam.url, '--pki', join(dir, 'pki'), '--data', join(dir, 'data'), '--devices', '2', '--concurrency', '1', '--duration', '1', '--runs', '1']);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, /^error: ERR_BENCH_TAM: the TAM does not count its operations: start it with OTRP_COUNT_CRYPTO=1\n$/);
+    } finally {
+      await tam.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
