@@ -3,12 +3,13 @@
  * are only appended and read. Paging is by cursor (the id of the last entry seen), newest first,
  * so pages stay stable while new entries arrive.
  */
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { StoreInvalidArgument } from '../errors.js';
 import type { AuditDecision, AuditEntry, NewAuditEntry } from '../records.js';
 import type { AuditLog, AuditPage, AuditQuery } from '../store.js';
 import { checkId, checkJson, checkOneOf, checkPaging, checkText, checkTextOrNull, checkUint, jsonText, num, parseJson } from './codec.js';
 import { guard, type RepoContext } from './context.js';
+import { prepared } from './prepared.js';
 import type { AuditLogTable } from './schema.js';
 
 export const AUDIT_DECISIONS: readonly AuditDecision[] = ['allow', 'deny', 'error', 'info'];
@@ -33,25 +34,29 @@ function checkCursor(v: unknown): number {
   return Number(v);
 }
 
+// Every message appends: compiled once (prepared.ts).
+const insertEntry = prepared((db, a: Omit<Insertable<AuditLogTable>, 'id'>) =>
+  db
+    .insertInto('audit_log')
+    .values({ at: a.at, device_id: a.device_id, actor: a.actor, action: a.action, decision: a.decision, code: a.code, detail: a.detail })
+    .returningAll(),
+);
+
 export class KyselyAuditLog implements AuditLog {
   constructor(private readonly ctx: RepoContext) {}
 
   append(entry: NewAuditEntry): Promise<AuditEntry> {
     return guard(this.ctx, async () => {
-      const row = await this.ctx.db
-        .insertInto('audit_log')
-        .values({
-          at: entry.at === undefined ? this.ctx.clock() : checkUint(entry.at, 'at'),
-          device_id: entry.deviceId == null ? null : checkId(entry.deviceId, 'deviceId'),
-          actor: checkText(entry.actor, 'actor'),
-          action: checkText(entry.action, 'action'),
-          decision: checkOneOf(entry.decision, AUDIT_DECISIONS, 'decision'),
-          code: checkTextOrNull(entry.code, 'code'),
-          detail: jsonText(checkJson(entry.detail, 'detail')),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toAuditEntry(row);
+      const row = await insertEntry.first(this.ctx, {
+        at: entry.at === undefined ? this.ctx.clock() : checkUint(entry.at, 'at'),
+        device_id: entry.deviceId == null ? null : checkId(entry.deviceId, 'deviceId'),
+        actor: checkText(entry.actor, 'actor'),
+        action: checkText(entry.action, 'action'),
+        decision: checkOneOf(entry.decision, AUDIT_DECISIONS, 'decision'),
+        code: checkTextOrNull(entry.code, 'code'),
+        detail: jsonText(checkJson(entry.detail, 'detail')),
+      });
+      return toAuditEntry(row!);
     });
   }
 

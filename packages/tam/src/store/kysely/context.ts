@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { OtrpError } from '@otrp/core';
 import type { StoreDialect } from '../dialect.js';
 import { StoreConflict, StoreInternal, StoreUnavailable, type StoreError } from '../errors.js';
-import type { EpochMs } from '../records.js';
+import type { EpochMs, TrustedComponentSummary } from '../records.js';
 import type { Schema } from './schema.js';
 
 export interface RepoContext {
@@ -17,6 +17,18 @@ export interface RepoContext {
   readonly clock: () => EpochMs;
   /** True once the store was closed. */
   readonly closed: () => boolean;
+  /** Copies of tables kept between calls, shared by the store and its transactions. */
+  readonly copies: StoreCopies;
+}
+
+/** A table's rows as read under a change stamp (migration 0002). */
+export interface StampedCopy<T> {
+  readonly stamp: string;
+  readonly rows: readonly T[];
+}
+
+export interface StoreCopies {
+  summaries?: StampedCopy<TrustedComponentSummary>;
 }
 
 /**
@@ -51,8 +63,11 @@ export function closedError(): StoreError {
   return new StoreUnavailable('the store is closed');
 }
 
-/** Runs `fn` in a transaction: the caller's when there is one, else a new one. */
-export function atomic<T>(ctx: RepoContext, fn: (db: Kysely<Schema>) => Promise<T>): Promise<T> {
-  if (ctx.db.isTransaction) return fn(ctx.db);
-  return ctx.db.transaction().execute((trx: Transaction<Schema>) => fn(trx));
+/**
+ * Runs `fn` in a transaction: the caller's when there is one, else a new one. `fn` gets the
+ * transaction both as a kysely handle and as a context (for prepared statements, prepared.ts).
+ */
+export function atomic<T>(ctx: RepoContext, fn: (db: Kysely<Schema>, tx: RepoContext) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return fn(ctx.db, ctx);
+  return ctx.db.transaction().execute((trx: Transaction<Schema>) => fn(trx, { ...ctx, db: trx }));
 }

@@ -22,6 +22,7 @@ import {
   toBufferOrNull,
 } from './codec.js';
 import { guard, type RepoContext } from './context.js';
+import { prepared, type PreparedQuery } from './prepared.js';
 import type { DevicesTable } from './schema.js';
 
 export function toDevice(r: Selectable<DevicesTable>): DeviceRecord {
@@ -56,6 +57,20 @@ function identityColumns(identity: DeviceIdentity): Updateable<DevicesTable> {
   return set;
 }
 
+// The device statements of every TEEP exchange, compiled once (prepared.ts).
+const selectById = prepared((db, a: { id: string }) => db.selectFrom('devices').selectAll().where('id', '=', a.id));
+const selectByThumbprint = prepared((db, a: { thumbprint: Buffer }) => db.selectFrom('devices').selectAll().where('cert_thumbprint', '=', a.thumbprint));
+const touchDevice = prepared((db, a: { id: string; at: number; now: number }) =>
+  db.updateTable('devices').set({ last_seen_at: a.at, updated_at: a.now }).where('id', '=', a.id).returningAll(),
+);
+const recordAttestationOf = prepared((db, a: { id: string; result: string; detail: string | null; at: number; now: number }) =>
+  db
+    .updateTable('devices')
+    .set({ last_attestation_result: a.result, last_attestation_detail: a.detail, last_attestation_at: a.at, last_seen_at: a.at, updated_at: a.now })
+    .where('id', '=', a.id)
+    .returningAll(),
+);
+
 export class KyselyDeviceRepository implements DeviceRepository {
   constructor(private readonly ctx: RepoContext) {}
 
@@ -74,15 +89,14 @@ export class KyselyDeviceRepository implements DeviceRepository {
 
   get(id: string): Promise<DeviceRecord | undefined> {
     return guard(this.ctx, async () => {
-      const row = await this.ctx.db.selectFrom('devices').selectAll().where('id', '=', checkId(id, 'device id')).executeTakeFirst();
+      const row = await selectById.first(this.ctx, { id: checkId(id, 'device id') });
       return row && toDevice(row);
     });
   }
 
   findByThumbprint(certThumbprint: Uint8Array): Promise<DeviceRecord | undefined> {
     return guard(this.ctx, async () => {
-      const value = toBuffer(checkBytes(certThumbprint, 'certThumbprint'));
-      const row = await this.ctx.db.selectFrom('devices').selectAll().where('cert_thumbprint', '=', value).executeTakeFirst();
+      const row = await selectByThumbprint.first(this.ctx, { thumbprint: toBuffer(checkBytes(certThumbprint, 'certThumbprint')) });
       return row && toDevice(row);
     });
   }
@@ -110,19 +124,15 @@ export class KyselyDeviceRepository implements DeviceRepository {
   }
 
   recordAttestation(id: string, result: string, detail?: JsonValue, at?: EpochMs): Promise<DeviceRecord> {
-    return this.update(id, (now) => {
-      const when = at === undefined ? now : checkUint(at, 'at');
-      return {
-        last_attestation_result: checkText(result, 'result'),
-        last_attestation_detail: jsonText(checkJson(detail, 'detail')),
-        last_attestation_at: when,
-        last_seen_at: when,
-      };
-    });
+    return this.updateWith(id, recordAttestationOf, (now) => ({
+      result: checkText(result, 'result'),
+      detail: jsonText(checkJson(detail, 'detail')),
+      at: at === undefined ? now : checkUint(at, 'at'),
+    }));
   }
 
   touch(id: string, at?: EpochMs): Promise<DeviceRecord> {
-    return this.update(id, (now) => ({ last_seen_at: at === undefined ? now : checkUint(at, 'at') }));
+    return this.updateWith(id, touchDevice, (now) => ({ at: at === undefined ? now : checkUint(at, 'at') }));
   }
 
   setBlocked(id: string, blocked: boolean): Promise<DeviceRecord> {
@@ -144,8 +154,25 @@ export class KyselyDeviceRepository implements DeviceRepository {
         .where('id', '=', key)
         .returningAll()
         .executeTakeFirst();
-      if (!row) throw new StoreNotFound(`no device with id ${key}`);
-      return toDevice(row);
+      return found(row, key);
     });
   }
+
+  /** As `update`, with a prepared statement taking `id`, `now` and the given arguments. */
+  private updateWith<A extends { id: string; now: number }>(
+    id: string,
+    statement: PreparedQuery<A, Selectable<DevicesTable>>,
+    args: (now: EpochMs) => Omit<A, 'id' | 'now'>,
+  ): Promise<DeviceRecord> {
+    return guard(this.ctx, async () => {
+      const key = checkId(id, 'device id');
+      const now = this.ctx.clock();
+      return found(await statement.first(this.ctx, { ...args(now), id: key, now } as A), key);
+    });
+  }
+}
+
+function found(row: Selectable<DevicesTable> | undefined, id: string): DeviceRecord {
+  if (!row) throw new StoreNotFound(`no device with id ${id}`);
+  return toDevice(row);
 }

@@ -10,21 +10,34 @@ import type { EpochMs, InventoryEntry, PendingChange, Protocol, TcListEntry } fr
 import type { InventoryRepository } from '../store.js';
 import { checkBytes, checkId, checkOneOf, checkUint, checkUintOrNull, fromBuffer, hex, num, numOrNull, toBuffer } from './codec.js';
 import { atomic, guard, type RepoContext } from './context.js';
+import { prepared } from './prepared.js';
 import type { Schema } from './schema.js';
 import { PROTOCOLS } from './sessions-repo.js';
 
 const PENDING_ACTIONS = ['install', 'remove'] as const;
 
-async function selectEntries(db: Kysely<Schema>, deviceId: string, protocol?: Protocol, componentId?: Buffer): Promise<InventoryEntry[]> {
-  let q = db
+const entriesQuery = (db: Kysely<Schema>, deviceId: string) =>
+  db
     .selectFrom('inventory as i')
     .leftJoin('trusted_components as tc', 'tc.component_id', 'i.component_id')
     .selectAll('i')
     .select('tc.id as tc_id')
-    .where('i.device_id', '=', deviceId);
-  if (protocol !== undefined) q = q.where('i.protocol', '=', protocol);
-  if (componentId !== undefined) q = q.where('i.component_id', '=', componentId);
-  const rows = await q.orderBy('i.protocol').orderBy('i.component_id').execute();
+    .where('i.device_id', '=', deviceId)
+    .orderBy('i.protocol')
+    .orderBy('i.component_id');
+const entriesOfDevice = prepared((db, a: { deviceId: string }) => entriesQuery(db, a.deviceId));
+const entriesOfProtocol = prepared((db, a: { deviceId: string; protocol: string }) => entriesQuery(db, a.deviceId).where('i.protocol', '=', a.protocol));
+const entryOfComponent = prepared((db, a: { deviceId: string; protocol: string; componentId: Buffer }) =>
+  entriesQuery(db, a.deviceId).where('i.protocol', '=', a.protocol).where('i.component_id', '=', a.componentId),
+);
+
+async function selectEntries(ctx: RepoContext, deviceId: string, protocol?: Protocol, componentId?: Buffer): Promise<InventoryEntry[]> {
+  const rows =
+    protocol === undefined
+      ? await entriesOfDevice.rows(ctx, { deviceId })
+      : componentId === undefined
+        ? await entriesOfProtocol.rows(ctx, { deviceId, protocol })
+        : await entryOfComponent.rows(ctx, { deviceId, protocol, componentId });
   return rows.map((r) => {
     const pending =
       r.pending_action === null
@@ -49,14 +62,61 @@ async function selectEntries(db: Kysely<Schema>, deviceId: string, protocol?: Pr
  * Checks that the device exists and, inside a transaction, serializes inventory changes per device:
  * a no-op UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, the same statement on both.
  */
-async function lockDevice(db: Kysely<Schema>, deviceId: string): Promise<void> {
-  const r = await db
-    .updateTable('devices')
-    .set({ updated_at: sql<number>`updated_at` })
-    .where('id', '=', deviceId)
-    .executeTakeFirst();
-  if (r.numUpdatedRows === 0n) throw new StoreNotFound(`no device with id ${deviceId}`);
+const touchDeviceRow = prepared((db, a: { id: string }) => db.updateTable('devices').set({ updated_at: sql<number>`updated_at` }).where('id', '=', a.id));
+
+async function lockDevice(ctx: RepoContext, deviceId: string): Promise<void> {
+  if ((await touchDeviceRow.affected(ctx, { id: deviceId })) === 0n) throw new StoreNotFound(`no device with id ${deviceId}`);
 }
+
+// The other statements of every exchange, compiled once (prepared.ts).
+type Key = { deviceId: string; protocol: Protocol; componentId: Buffer };
+const deviceExists = prepared((db, a: { id: string }) => db.selectFrom('devices').select('id').where('id', '=', a.id));
+const rowsOfProtocol = prepared((db, a: { deviceId: string; protocol: string }) =>
+  db.selectFrom('inventory').selectAll().where('device_id', '=', a.deviceId).where('protocol', '=', a.protocol),
+);
+const rowOf = prepared((db, a: Key) =>
+  db.selectFrom('inventory').selectAll().where('device_id', '=', a.deviceId).where('protocol', '=', a.protocol).where('component_id', '=', a.componentId),
+);
+const deleteRow = prepared((db, a: Key) =>
+  db.deleteFrom('inventory').where('device_id', '=', a.deviceId).where('protocol', '=', a.protocol).where('component_id', '=', a.componentId),
+);
+const setInstalled = prepared((db, a: Key & { installed: number; seq: number | null; at: number }) =>
+  db
+    .updateTable('inventory')
+    .set({ installed: a.installed, installed_seq: a.seq, updated_at: a.at })
+    .where('device_id', '=', a.deviceId)
+    .where('protocol', '=', a.protocol)
+    .where('component_id', '=', a.componentId),
+);
+const setInstalledNotPending = prepared((db, a: Key & { installed: number; seq: number | null; at: number }) =>
+  db
+    .updateTable('inventory')
+    .set({ installed: a.installed, installed_seq: a.seq, pending_action: null, pending_seq: null, pending_at: null, updated_at: a.at })
+    .where('device_id', '=', a.deviceId)
+    .where('protocol', '=', a.protocol)
+    .where('component_id', '=', a.componentId),
+);
+const insertInstalled = prepared((db, a: Key & { seq: number | null; at: number }) =>
+  db.insertInto('inventory').values({
+    device_id: a.deviceId,
+    protocol: a.protocol,
+    component_id: a.componentId,
+    installed: 1,
+    installed_seq: a.seq,
+    pending_action: null,
+    pending_seq: null,
+    pending_at: null,
+    security_domain_id: null,
+    updated_at: a.at,
+  }),
+);
+const upsertPending = prepared((db, a: Key & { action: string; seq: number | null; at: number }) => {
+  const pending = { pending_action: a.action, pending_seq: a.seq, pending_at: a.at, updated_at: a.at };
+  return db
+    .insertInto('inventory')
+    .values({ device_id: a.deviceId, protocol: a.protocol, component_id: a.componentId, installed: 0, installed_seq: null, security_domain_id: null, ...pending })
+    .onConflict((oc) => oc.columns(['device_id', 'protocol', 'component_id']).doUpdateSet(pending));
+});
 
 function protocolOf(p: Protocol | undefined): Protocol {
   return checkOneOf(p ?? 'teep', PROTOCOLS, 'protocol');
@@ -69,33 +129,32 @@ export class KyselyInventoryRepository implements InventoryRepository {
     return guard(this.ctx, async () => {
       const key = checkId(deviceId, 'device id');
       const protocol = options?.protocol === undefined ? undefined : protocolOf(options.protocol);
-      const device = await this.ctx.db.selectFrom('devices').select('id').where('id', '=', key).executeTakeFirst();
-      if (!device) throw new StoreNotFound(`no device with id ${key}`);
-      return selectEntries(this.ctx.db, key, protocol);
+      if (!(await deviceExists.first(this.ctx, { id: key }))) throw new StoreNotFound(`no device with id ${key}`);
+      return selectEntries(this.ctx, key, protocol);
     });
   }
 
   markPending(deviceId: string, change: PendingChange, at?: EpochMs): Promise<InventoryEntry> {
     return guard(this.ctx, async () => {
-      const key = checkId(deviceId, 'device id');
-      const protocol = protocolOf(change.protocol);
-      const componentId = toBuffer(checkBytes(change.componentId, 'componentId'));
+      const k: Key = { deviceId: checkId(deviceId, 'device id'), protocol: protocolOf(change.protocol), componentId: toBuffer(checkBytes(change.componentId, 'componentId')) };
       const when = at === undefined ? this.ctx.clock() : checkUint(at, 'at');
-      const pending = {
-        pending_action: checkOneOf(change.action, PENDING_ACTIONS, 'action'),
-        pending_seq: checkUintOrNull(change.sequenceNumber, 'sequenceNumber'),
-        pending_at: when,
-        updated_at: when,
-        ...(change.securityDomainId === undefined ? {} : { security_domain_id: change.securityDomainId === null ? null : checkId(change.securityDomainId, 'securityDomainId') }),
-      };
-      return atomic(this.ctx, async (db) => {
-        await lockDevice(db, key);
-        await db
-          .insertInto('inventory')
-          .values({ device_id: key, protocol, component_id: componentId, installed: 0, installed_seq: null, security_domain_id: null, ...pending })
-          .onConflict((oc) => oc.columns(['device_id', 'protocol', 'component_id']).doUpdateSet(pending))
-          .execute();
-        const [entry] = await selectEntries(db, key, protocol, componentId);
+      const action = checkOneOf(change.action, PENDING_ACTIONS, 'action');
+      const seq = checkUintOrNull(change.sequenceNumber, 'sequenceNumber');
+      const sd = change.securityDomainId === undefined ? undefined : change.securityDomainId === null ? null : checkId(change.securityDomainId, 'securityDomainId');
+      return atomic(this.ctx, async (db, tx) => {
+        await lockDevice(tx, k.deviceId);
+        if (sd === undefined) {
+          await upsertPending.execute(tx, { ...k, action, seq, at: when });
+        } else {
+          // OTrP names the Security Domain (and may clear it): the rarer shape is built per call.
+          const pending = { pending_action: action, pending_seq: seq, pending_at: when, updated_at: when, security_domain_id: sd };
+          await db
+            .insertInto('inventory')
+            .values({ device_id: k.deviceId, protocol: k.protocol, component_id: k.componentId, installed: 0, installed_seq: null, ...pending })
+            .onConflict((oc) => oc.columns(['device_id', 'protocol', 'component_id']).doUpdateSet(pending))
+            .execute();
+        }
+        const [entry] = await selectEntries(tx, k.deviceId, k.protocol, k.componentId);
         return entry!;
       });
     });
@@ -112,40 +171,20 @@ export class KyselyInventoryRepository implements InventoryRepository {
   /** Applies (confirm) or drops (cancel) the pending change of one entry. */
   private resolvePending(deviceId: string, componentId: Uint8Array, options: { protocol?: Protocol; at?: EpochMs } | undefined, apply: boolean): Promise<InventoryEntry | null> {
     return guard(this.ctx, async () => {
-      const key = checkId(deviceId, 'device id');
-      const protocol = protocolOf(options?.protocol);
-      const cid = toBuffer(checkBytes(componentId, 'componentId'));
+      const k: Key = { deviceId: checkId(deviceId, 'device id'), protocol: protocolOf(options?.protocol), componentId: toBuffer(checkBytes(componentId, 'componentId')) };
       const when = options?.at === undefined ? this.ctx.clock() : checkUint(options.at, 'at');
-      return atomic(this.ctx, async (db) => {
-        await lockDevice(db, key);
-        const row = await db
-          .selectFrom('inventory')
-          .selectAll()
-          .where('device_id', '=', key)
-          .where('protocol', '=', protocol)
-          .where('component_id', '=', cid)
-          .executeTakeFirst();
+      return atomic(this.ctx, async (_, tx) => {
+        await lockDevice(tx, k.deviceId);
+        const row = await rowOf.first(tx, k);
         if (!row || row.pending_action === null) throw new StoreNotFound('no pending change for that component on that device');
         const installed = apply ? row.pending_action === 'install' : num(row.installed) === 1;
         if (!installed) {
-          await db.deleteFrom('inventory').where('device_id', '=', key).where('protocol', '=', protocol).where('component_id', '=', cid).execute();
+          await deleteRow.execute(tx, k);
           return null;
         }
-        await db
-          .updateTable('inventory')
-          .set({
-            installed: 1,
-            installed_seq: apply ? numOrNull(row.pending_seq) : numOrNull(row.installed_seq),
-            pending_action: null,
-            pending_seq: null,
-            pending_at: null,
-            updated_at: when,
-          })
-          .where('device_id', '=', key)
-          .where('protocol', '=', protocol)
-          .where('component_id', '=', cid)
-          .execute();
-        const [entry] = await selectEntries(db, key, protocol, cid);
+        const seq = apply ? numOrNull(row.pending_seq) : numOrNull(row.installed_seq);
+        await setInstalledNotPending.execute(tx, { ...k, installed: 1, seq, at: when });
+        const [entry] = await selectEntries(tx, k.deviceId, k.protocol, k.componentId);
         return entry!;
       });
     });
@@ -164,10 +203,10 @@ export class KyselyInventoryRepository implements InventoryRepository {
         const prev = listed.get(hex(cid));
         if (!prev || (seq !== null && (prev.seq === null || seq > prev.seq))) listed.set(hex(cid), { componentId: toBuffer(cid), seq });
       }
-      return atomic(this.ctx, async (db) => {
-        await lockDevice(db, key);
-        const rows = await db.selectFrom('inventory').selectAll().where('device_id', '=', key).where('protocol', '=', protocol).execute();
-        for (const row of rows) {
+      return atomic(this.ctx, async (_, tx) => {
+        await lockDevice(tx, key);
+        for (const row of await rowsOfProtocol.rows(tx, { deviceId: key, protocol })) {
+          const k: Key = { deviceId: key, protocol, componentId: row.component_id };
           const id = hex(row.component_id);
           const shown = listed.get(id);
           listed.delete(id);
@@ -176,40 +215,17 @@ export class KyselyInventoryRepository implements InventoryRepository {
           if (row.pending_action === 'install') pendingDone = shown !== undefined && (pendingSeq === null || (shown.seq !== null && shown.seq >= pendingSeq));
           if (row.pending_action === 'remove') pendingDone = shown === undefined;
           if (shown === undefined && (row.pending_action === null || pendingDone)) {
-            await db.deleteFrom('inventory').where('device_id', '=', key).where('protocol', '=', protocol).where('component_id', '=', row.component_id).execute();
+            await deleteRow.execute(tx, k);
             continue;
           }
           const installed = shown === undefined ? 0 : 1;
-          const installedSeq = shown === undefined ? null : shown.seq;
+          const seq = shown === undefined ? null : shown.seq;
           // The usual case, a device listing what it had: no write.
-          if (!pendingDone && num(row.installed) === installed && numOrNull(row.installed_seq) === installedSeq) continue;
-          await db
-            .updateTable('inventory')
-            .set({
-              installed,
-              installed_seq: installedSeq,
-              ...(pendingDone ? { pending_action: null, pending_seq: null, pending_at: null } : {}),
-              updated_at: when,
-            })
-            .where('device_id', '=', key)
-            .where('protocol', '=', protocol)
-            .where('component_id', '=', row.component_id)
-            .execute();
+          if (!pendingDone && num(row.installed) === installed && numOrNull(row.installed_seq) === seq) continue;
+          await (pendingDone ? setInstalledNotPending : setInstalled).execute(tx, { ...k, installed, seq, at: when });
         }
-        const fresh = [...listed.values()].map((e) => ({
-          device_id: key,
-          protocol,
-          component_id: e.componentId,
-          installed: 1,
-          installed_seq: e.seq,
-          pending_action: null,
-          pending_seq: null,
-          pending_at: null,
-          security_domain_id: null,
-          updated_at: when,
-        }));
-        if (fresh.length > 0) await db.insertInto('inventory').values(fresh).execute();
-        return selectEntries(db, key, protocol);
+        for (const e of listed.values()) await insertInstalled.execute(tx, { deviceId: key, protocol, componentId: e.componentId, seq: e.seq, at: when });
+        return selectEntries(tx, key, protocol);
       });
     });
   }

@@ -55,7 +55,7 @@ export class KyselyStore implements Store {
   constructor(config: KyselyStoreConfig) {
     this.#config = config;
     this.backend = config.dialect.name;
-    this.#ctx = { db: config.db, dialect: config.dialect, clock: config.clock, closed: () => this.#closed };
+    this.#ctx = { db: config.db, dialect: config.dialect, clock: config.clock, closed: () => this.#closed, copies: {} };
     const repos = repositories(this.#ctx);
     this.devices = repos.devices;
     this.trustedComponents = repos.trustedComponents;

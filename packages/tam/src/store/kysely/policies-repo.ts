@@ -8,8 +8,10 @@ import { StoreInvalidArgument, StoreNotFound } from '../errors.js';
 import type { PolicyAction, PolicyInput, PolicyRecord, PolicyScope, ResolvedPolicy } from '../records.js';
 import type { PolicyRepository } from '../store.js';
 import { checkBytes, checkId, checkOneOf, fromBuffer, fromHex, hex, num } from './codec.js';
+import type { Kysely } from 'kysely';
 import { atomic, guard, type RepoContext } from './context.js';
-import type { PoliciesTable } from './schema.js';
+import { prepared } from './prepared.js';
+import type { PoliciesTable, Schema } from './schema.js';
 
 export const POLICY_ACTIONS: readonly PolicyAction[] = ['required', 'optional', 'remove'];
 
@@ -51,6 +53,26 @@ export function toPolicy(r: Selectable<PoliciesTable>): PolicyRecord {
     updatedAt: num(r.updated_at),
   };
 }
+
+// Resolution runs for every QueryResponse: compiled once (prepared.ts), with and without a hwmodel.
+const hwmodelOf = prepared((db, a: { id: string }) => db.selectFrom('devices').select('hwmodel').where('id', '=', a.id));
+const candidates = (db: Kysely<Schema>) =>
+  db
+    .selectFrom('policies as p')
+    .innerJoin('trusted_components as tc', 'tc.id', 'p.tc_id')
+    .select(['p.id', 'p.tc_id', 'p.action', 'p.scope_kind', 'p.scope_key', 'tc.component_id', 'tc.deprecated']);
+const forDevice = prepared((db, a: { deviceId: string }) =>
+  candidates(db).where((eb) => eb.or([eb('p.scope_kind', '=', 'all'), eb.and([eb('p.scope_kind', '=', 'device'), eb('p.scope_key', '=', a.deviceId)])])),
+);
+const forDeviceAndModel = prepared((db, a: { deviceId: string; hwmodel: string }) =>
+  candidates(db).where((eb) =>
+    eb.or([
+      eb('p.scope_kind', '=', 'all'),
+      eb.and([eb('p.scope_kind', '=', 'device'), eb('p.scope_key', '=', a.deviceId)]),
+      eb.and([eb('p.scope_kind', '=', 'hwmodel'), eb('p.scope_key', '=', a.hwmodel)]),
+    ]),
+  ),
+);
 
 export class KyselyPolicyRepository implements PolicyRepository {
   constructor(private readonly ctx: RepoContext) {}
@@ -106,19 +128,12 @@ export class KyselyPolicyRepository implements PolicyRepository {
   resolve(deviceId: string): Promise<ResolvedPolicy[]> {
     return guard(this.ctx, async () => {
       const key = checkId(deviceId, 'device id');
-      const device = await this.ctx.db.selectFrom('devices').select('hwmodel').where('id', '=', key).executeTakeFirst();
+      const device = await hwmodelOf.first(this.ctx, { id: key });
       if (!device) throw new StoreNotFound(`no device with id ${key}`);
-      const hwmodel = device.hwmodel === null ? null : hex(device.hwmodel);
-      const rows = await this.ctx.db
-        .selectFrom('policies as p')
-        .innerJoin('trusted_components as tc', 'tc.id', 'p.tc_id')
-        .select(['p.id', 'p.tc_id', 'p.action', 'p.scope_kind', 'p.scope_key', 'tc.component_id', 'tc.deprecated'])
-        .where((eb) => {
-          const applies = [eb('p.scope_kind', '=', 'all'), eb.and([eb('p.scope_kind', '=', 'device'), eb('p.scope_key', '=', key)])];
-          if (hwmodel !== null) applies.push(eb.and([eb('p.scope_kind', '=', 'hwmodel'), eb('p.scope_key', '=', hwmodel)]));
-          return eb.or(applies);
-        })
-        .execute();
+      const rows =
+        device.hwmodel === null
+          ? await forDevice.rows(this.ctx, { deviceId: key })
+          : await forDeviceAndModel.rows(this.ctx, { deviceId: key, hwmodel: hex(device.hwmodel) });
       const winners = new Map<string, (typeof rows)[number]>();
       for (const r of rows) {
         const best = winners.get(r.tc_id);

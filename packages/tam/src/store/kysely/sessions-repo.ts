@@ -4,7 +4,7 @@
  * under the database write lock, on PostgreSQL the row lock makes a concurrent UPDATE re-check the
  * condition after the winner commits, so exactly one caller succeeds on every backend and node.
  */
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../errors.js';
 import type {
   ConsumedToken,
@@ -20,6 +20,7 @@ import type {
 import type { SessionRepository } from '../store.js';
 import { checkBytes, checkId, checkOneOf, checkUint, fromBuffer, num, numOrNull, toBuffer } from './codec.js';
 import { atomic, guard, type RepoContext } from './context.js';
+import { prepared } from './prepared.js';
 import type { SessionsTable, SessionTokensTable } from './schema.js';
 
 export const PROTOCOLS: readonly Protocol[] = ['teep', 'otrp'];
@@ -59,6 +60,44 @@ function tokenRow(sessionId: string, t: NewSessionToken, now: EpochMs) {
   };
 }
 
+// The statements of every TEEP exchange, compiled once (prepared.ts).
+// (An insert names every column: `values(args)` would see no keys on the argument markers.)
+type SessionRow = Insertable<SessionsTable>;
+type TokenRow = Insertable<SessionTokensTable>;
+const insertSession = prepared((db, a: SessionRow) =>
+  db
+    .insertInto('sessions')
+    .values({ id: a.id, protocol: a.protocol, device_id: a.device_id, state: a.state, created_at: a.created_at, updated_at: a.updated_at, expires_at: a.expires_at })
+    .returningAll(),
+);
+const selectSession = prepared((db, a: { id: string }) => db.selectFrom('sessions').selectAll().where('id', '=', a.id));
+const sessionExists = prepared((db, a: { id: string }) => db.selectFrom('sessions').select('id').where('id', '=', a.id));
+const updateSession = prepared((db, a: { id: string; state: Buffer; deviceId: string | null; expiresAt: number; now: number }) =>
+  db.updateTable('sessions').set({ state: a.state, device_id: a.deviceId, expires_at: a.expiresAt, updated_at: a.now }).where('id', '=', a.id).returningAll(),
+);
+const insertToken = prepared((db, a: TokenRow) =>
+  db
+    .insertInto('session_tokens')
+    .values({ kind: a.kind, value: a.value, session_id: a.session_id, created_at: a.created_at, expires_at: a.expires_at, consumed_at: a.consumed_at })
+    .returningAll(),
+);
+const selectTokens = prepared((db, a: { sessionId: string }) =>
+  db.selectFrom('session_tokens').selectAll().where('session_id', '=', a.sessionId).orderBy('created_at').orderBy('kind').orderBy('value'),
+);
+const consumeToken = prepared((db, a: { kind: string; value: Buffer; now: number }) =>
+  db
+    .updateTable('session_tokens')
+    .set({ consumed_at: a.now })
+    .where('kind', '=', a.kind)
+    .where('value', '=', a.value)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', a.now)
+    .returningAll(),
+);
+const tokenState = prepared((db, a: { kind: string; value: Buffer }) =>
+  db.selectFrom('session_tokens').select(['consumed_at']).where('kind', '=', a.kind).where('value', '=', a.value),
+);
+
 export class KyselySessionRepository implements SessionRepository {
   constructor(private readonly ctx: RepoContext) {}
 
@@ -76,9 +115,9 @@ export class KyselySessionRepository implements SessionRepository {
         expires_at: checkUint(input.expiresAt, 'expiresAt'),
       };
       const tokenRows = tokens.map((t) => tokenRow(id, t, now));
-      return atomic(this.ctx, async (db) => {
-        const row = await db.insertInto('sessions').values(session).returningAll().executeTakeFirstOrThrow();
-        if (tokenRows.length > 0) await db.insertInto('session_tokens').values(tokenRows).execute();
+      return atomic(this.ctx, async (_, tx) => {
+        const row = (await insertSession.first(tx, session))!;
+        for (const t of tokenRows) await insertToken.execute(tx, t);
         return toSession(row);
       });
     });
@@ -86,7 +125,7 @@ export class KyselySessionRepository implements SessionRepository {
 
   get(id: string): Promise<SessionRecord | undefined> {
     return guard(this.ctx, async () => {
-      const row = await this.ctx.db.selectFrom('sessions').selectAll().where('id', '=', checkId(id, 'session id')).executeTakeFirst();
+      const row = await selectSession.first(this.ctx, { id: checkId(id, 'session id') });
       return row && toSession(row);
     });
   }
@@ -94,17 +133,25 @@ export class KyselySessionRepository implements SessionRepository {
   update(id: string, update: SessionUpdate): Promise<SessionRecord> {
     return guard(this.ctx, async () => {
       const key = checkId(id, 'session id');
-      const row = await this.ctx.db
-        .updateTable('sessions')
-        .set({
-          ...(update.state === undefined ? {} : { state: toBuffer(checkBytes(update.state, 'state')) }),
-          ...(update.deviceId === undefined ? {} : { device_id: update.deviceId === null ? null : checkId(update.deviceId, 'deviceId') }),
-          ...(update.expiresAt === undefined ? {} : { expires_at: checkUint(update.expiresAt, 'expiresAt') }),
-          updated_at: this.ctx.clock(),
-        })
-        .where('id', '=', key)
-        .returningAll()
-        .executeTakeFirst();
+      const state = update.state === undefined ? undefined : toBuffer(checkBytes(update.state, 'state'));
+      const deviceId = update.deviceId === undefined || update.deviceId === null ? update.deviceId : checkId(update.deviceId, 'deviceId');
+      const expiresAt = update.expiresAt === undefined ? undefined : checkUint(update.expiresAt, 'expiresAt');
+      const now = this.ctx.clock();
+      // The end of every exchange changes all three: that shape is prepared.
+      const row =
+        state !== undefined && deviceId !== undefined && expiresAt !== undefined
+          ? await updateSession.first(this.ctx, { id: key, state, deviceId, expiresAt, now })
+          : await this.ctx.db
+              .updateTable('sessions')
+              .set({
+                ...(state === undefined ? {} : { state }),
+                ...(deviceId === undefined ? {} : { device_id: deviceId }),
+                ...(expiresAt === undefined ? {} : { expires_at: expiresAt }),
+                updated_at: now,
+              })
+              .where('id', '=', key)
+              .returningAll()
+              .executeTakeFirst();
       if (!row) throw new StoreNotFound(`no session with id ${key}`);
       return toSession(row);
     });
@@ -114,24 +161,16 @@ export class KyselySessionRepository implements SessionRepository {
     return guard(this.ctx, async () => {
       const key = checkId(sessionId, 'session id');
       const row = tokenRow(key, token, this.ctx.clock());
-      return atomic(this.ctx, async (db) => {
-        const session = await db.selectFrom('sessions').select('id').where('id', '=', key).executeTakeFirst();
-        if (!session) throw new StoreNotFound(`no session with id ${key}`);
-        return toToken(await db.insertInto('session_tokens').values(row).returningAll().executeTakeFirstOrThrow());
+      return atomic(this.ctx, async (_, tx) => {
+        if (!(await sessionExists.first(tx, { id: key }))) throw new StoreNotFound(`no session with id ${key}`);
+        return toToken((await insertToken.first(tx, row))!);
       });
     });
   }
 
   listTokens(sessionId: string): Promise<SessionTokenRecord[]> {
     return guard(this.ctx, async () => {
-      const rows = await this.ctx.db
-        .selectFrom('session_tokens')
-        .selectAll()
-        .where('session_id', '=', checkId(sessionId, 'session id'))
-        .orderBy('created_at')
-        .orderBy('kind')
-        .orderBy('value')
-        .execute();
+      const rows = await selectTokens.rows(this.ctx, { sessionId: checkId(sessionId, 'session id') });
       return rows.map(toToken);
     });
   }
@@ -141,24 +180,16 @@ export class KyselySessionRepository implements SessionRepository {
       const k = checkOneOf(kind, TOKEN_KINDS, 'token kind');
       const v = toBuffer(checkBytes(value, 'token value'));
       const now = this.ctx.clock();
-      return atomic(this.ctx, async (db) => {
-        const used = await db
-          .updateTable('session_tokens')
-          .set({ consumed_at: now })
-          .where('kind', '=', k)
-          .where('value', '=', v)
-          .where('consumed_at', 'is', null)
-          .where('expires_at', '>', now)
-          .returningAll()
-          .executeTakeFirst();
+      return atomic(this.ctx, async (_, tx) => {
+        const used = await consumeToken.first(tx, { kind: k, value: v, now });
         if (!used) {
           // Only explains the refusal; the decision was the UPDATE above.
-          const token = await db.selectFrom('session_tokens').select(['consumed_at']).where('kind', '=', k).where('value', '=', v).executeTakeFirst();
+          const token = await tokenState.first(tx, { kind: k, value: v });
           if (!token) throw new StoreNotFound(`no ${k} with that value`);
           if (token.consumed_at !== null) throw new StoreTokenUsed(`the ${k} was already used`);
           throw new StoreTokenExpired(`the ${k} has expired`);
         }
-        const session = await db.selectFrom('sessions').selectAll().where('id', '=', used.session_id).executeTakeFirstOrThrow();
+        const session = (await selectSession.first(tx, { id: used.session_id }))!;
         return { token: toToken(used), session: toSession(session) };
       });
     });
