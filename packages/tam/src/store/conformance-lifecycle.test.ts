@@ -98,15 +98,15 @@ for (const backend of BACKENDS) {
 
     test('migrations are idempotent and reversible', async () => {
       const store = await backend.open();
-      assert.deepEqual(await store.appliedMigrations(), ['0001-initial']);
+      assert.deepEqual(await store.appliedMigrations(), ['0001-initial', '0002-change-stamps']);
       await store.init();
       assert.deepEqual(await store.migrateToLatest(), []);
-      assert.deepEqual(await store.appliedMigrations(), ['0001-initial']);
+      assert.deepEqual(await store.appliedMigrations(), ['0001-initial', '0002-change-stamps']);
       await store.devices.create({ id: 'd' });
-      assert.deepEqual(await store.migrateDownTo(), ['0001-initial']);
+      assert.deepEqual(await store.migrateDownTo(), ['0002-change-stamps', '0001-initial']);
       assert.deepEqual(await store.appliedMigrations(), []);
       await assert.rejects(store.devices.get('d'), { code: 'ERR_STORE_INTERNAL' });
-      assert.deepEqual(await store.migrateToLatest(), ['0001-initial']);
+      assert.deepEqual(await store.migrateToLatest(), ['0001-initial', '0002-change-stamps']);
       assert.equal(await store.devices.get('d'), undefined);
     });
 

@@ -97,6 +97,37 @@ for (const backend of BACKENDS) {
       await assert.rejects(store.trustedComponents.delete('a'), { code: 'ERR_STORE_NOT_FOUND' });
     });
 
+    test('listSummaries follows every change, also one made by another node or rolled back', async () => {
+      const store = await backend.open({ persistent: true });
+      const other = await backend.open({ persistent: true }); // a second TAM node on the same database
+      const ids = async (s: OpenedStore) => (await s.trustedComponents.listSummaries()).filter((t) => t.id.startsWith('sum-')).map((t) => `${t.id}@${t.sequenceNumber}${t.deprecated ? '-' : ''}`);
+      await store.trustedComponents.add(tc('sum-a'));
+      assert.deepEqual(await ids(store), ['sum-a@1']);
+      await store.trustedComponents.updateManifest('sum-a', { manifest: utf8('m2'), signerSubject: 'CN=s', signerThumbprint: utf8('t'), sequenceNumber: 2 });
+      assert.deepEqual(await ids(store), ['sum-a@2']);
+      await other.trustedComponents.add(tc('sum-b'));
+      await other.trustedComponents.setDeprecated('sum-a', true);
+      assert.deepEqual(await ids(store), ['sum-a@2-', 'sum-b@1']);
+      await other.trustedComponents.delete('sum-b');
+      assert.deepEqual(await ids(store), ['sum-a@2-']);
+      // Seen inside the transaction that adds it; gone after its rollback, also for the next reader.
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.trustedComponents.add(tc('sum-c'));
+          assert.deepEqual((await tx.trustedComponents.listSummaries()).filter((t) => t.id === 'sum-c').length, 1);
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+      assert.deepEqual(await ids(store), ['sum-a@2-']);
+      assert.deepEqual(await ids(other), ['sum-a@2-']);
+      // A caller changing what it got does not change what the next caller gets.
+      const [first] = (await store.trustedComponents.listSummaries()).filter((t) => t.id === 'sum-a');
+      first!.componentId.fill(0);
+      assert.deepEqual((await store.trustedComponents.listSummaries()).find((t) => t.id === 'sum-a')!.componentId, utf8('component-sum-a'));
+      await store.trustedComponents.delete('sum-a');
+    });
+
     test('a TC named by a policy cannot be deleted until the policy is', async () => {
       const store = await backend.open();
       await store.trustedComponents.add(tc('p'));

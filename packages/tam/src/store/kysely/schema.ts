@@ -105,6 +105,12 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** Migration 0002: a random stamp per table, rewritten with every change to that table. */
+export interface ChangeStampsTable {
+  name: string;
+  stamp: Int8;
+}
+
 export interface Schema {
   devices: DevicesTable;
   trusted_components: TrustedComponentsTable;
@@ -114,4 +120,5 @@ export interface Schema {
   inventory: InventoryTable;
   security_domains: SecurityDomainsTable;
   audit_log: AuditLogTable;
+  change_stamps: ChangeStampsTable;
 }

@@ -7,6 +7,7 @@ import { Migrator, NO_MIGRATIONS, type Kysely, type Migration, type MigrationRes
 import type { StoreDialect } from '../dialect.js';
 import { StoreMigrationFailed, StoreUnavailable } from '../errors.js';
 import { initialSchema } from './0001-initial.js';
+import { changeStamps } from './0002-change-stamps.js';
 
 /** Kysely's bookkeeping tables, named for this project. */
 export const MIGRATION_TABLE = 'otrp_migration';
@@ -15,6 +16,7 @@ export const MIGRATION_LOCK_TABLE = 'otrp_migration_lock';
 export function storeMigrations(d: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(d),
+    '0002-change-stamps': changeStamps,
   };
 }
 
