@@ -11,11 +11,15 @@
  * `consume` right after the signature and CDDL checks; the service reads `consumeCalled` and
  * `alsoConsumed` to know what a message dropped later must still use up after the rollback.
  */
-import { fromHex, toHex } from '@otrp/core';
+import { fromHex } from '@otrp/core';
 import type { TokenConsumeResult, TokenRecord, TokenStore } from '@otrp/core';
 import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../store/errors.js';
 import type { NewSessionToken } from '../store/records.js';
 import type { StoreRepositories } from '../store/store.js';
+
+/** What the machine may consume besides the pre-consumed value: the session's own token or challenge. */
+const OWN_KINDS = ['token', 'challenge'] as const;
+const HEX = /^(?:[0-9a-f]{2})+$/;
 
 export interface PreConsumed {
   readonly record: TokenRecord;
@@ -64,13 +68,12 @@ export class StoreTokenStore implements TokenStore {
     // Only values of the session found for this exchange can be `ok`; anything else is not its own.
     if (pre === undefined || pre.sessionId !== sessionId) return { status: 'unknown' };
     if (pre.value === value) return { status: 'ok', record: pre };
-    const own = (await this.tx.sessions.listTokens(sessionId)).find((t) => (t.kind === 'token' || t.kind === 'challenge') && toHex(t.value) === value);
-    if (own === undefined) return { status: 'unknown' };
-    const kind = own.kind as TokenRecord['kind'];
+    if (!HEX.test(value)) return { status: 'unknown' };
     try {
-      const used = await this.tx.sessions.consume(kind, own.value);
-      this.#also.push({ kind, value: own.value });
-      return { status: 'ok', record: { value, kind, sessionId, expiresAt: used.token.expiresAt } };
+      const used = await this.tx.sessions.consumeInSession(sessionId, OWN_KINDS, fromHex(value));
+      const kind = used.kind as TokenRecord['kind'];
+      this.#also.push({ kind, value: used.value });
+      return { status: 'ok', record: { value, kind, sessionId, expiresAt: used.expiresAt } };
     } catch (e) {
       if (e instanceof StoreTokenUsed) return { status: 'used' };
       if (e instanceof StoreTokenExpired) return { status: 'expired' };

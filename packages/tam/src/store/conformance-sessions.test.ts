@@ -102,6 +102,32 @@ for (const backend of BACKENDS) {
       assert.equal(late.consumedAt, null);
     });
 
+    test('consumeInSession uses only the named session’s value of the named kinds', async () => {
+      const clock = fakeClock();
+      const store = await backend.open({ clock: clock.now });
+      const expiresAt = clock.now() + 1000;
+      await store.sessions.create({ id: 'own', protocol: 'teep', state: utf8(''), expiresAt }, [
+        { kind: 'token', value: utf8('t-own'), expiresAt },
+        { kind: 'challenge', value: utf8('c-own'), expiresAt },
+        { kind: 'nonce', value: utf8('n-own'), expiresAt },
+      ]);
+      await store.sessions.create({ id: 'other', protocol: 'teep', state: utf8(''), expiresAt }, [{ kind: 'challenge', value: utf8('c-other'), expiresAt }]);
+      const kinds = ['token', 'challenge'] as const;
+      const used = await store.sessions.consumeInSession('own', kinds, utf8('c-own'));
+      assert.deepEqual([used.kind, used.sessionId, used.consumedAt], ['challenge', 'own', clock.now()]);
+      await assert.rejects(store.sessions.consumeInSession('own', kinds, utf8('c-own')), { code: 'ERR_STORE_TOKEN_USED' });
+      // Another session's value, or a kind not named, is not found and stays unused.
+      await assert.rejects(store.sessions.consumeInSession('own', kinds, utf8('c-other')), { code: 'ERR_STORE_NOT_FOUND' });
+      await assert.rejects(store.sessions.consumeInSession('own', kinds, utf8('n-own')), { code: 'ERR_STORE_NOT_FOUND' });
+      assert.equal((await store.sessions.listTokens('other'))[0]!.consumedAt, null);
+      assert.equal((await store.sessions.listTokens('own')).find((t) => t.kind === 'nonce')!.consumedAt, null);
+      assert.equal((await store.sessions.consumeInSession('own', ['nonce'], utf8('n-own'))).kind, 'nonce');
+      clock.advance(1000);
+      await assert.rejects(store.sessions.consumeInSession('own', kinds, utf8('t-own')), { code: 'ERR_STORE_TOKEN_EXPIRED' });
+      await assert.rejects(store.sessions.consumeInSession('own', [], utf8('t-own')), { code: 'ERR_STORE_INVALID_ARGUMENT' });
+      await assert.rejects(store.sessions.consumeInSession('own', ['bogus' as SessionTokenKind], utf8('t-own')), { code: 'ERR_STORE_INVALID_ARGUMENT' });
+    });
+
     test('20 parallel consumes of one value: exactly one wins', async () => {
       const store = await backend.open();
       const value = crypto.getRandomValues(new Uint8Array(16));

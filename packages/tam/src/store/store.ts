@@ -96,6 +96,12 @@ export interface SessionRepository {
    * ERR_STORE_NOT_FOUND. Time is the store's clock, never the caller's.
    */
   consume(kind: SessionTokenKind, value: Uint8Array): Promise<ConsumedToken>;
+  /**
+   * As `consume`, for a value of one of `kinds` (one or two) that belongs to session `sessionId`:
+   * ERR_STORE_NOT_FOUND when that session holds no such value, so another session's value stays
+   * unused. One statement when it succeeds.
+   */
+  consumeInSession(sessionId: string, kinds: readonly SessionTokenKind[], value: Uint8Array): Promise<SessionTokenRecord>;
   delete(id: string): Promise<void>;
   /** Deletes sessions (and their tokens) whose expiry is before `at`; returns how many. */
   purgeExpired(at?: EpochMs): Promise<number>;

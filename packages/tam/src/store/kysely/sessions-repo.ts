@@ -5,7 +5,7 @@
  * condition after the winner commits, so exactly one caller succeeds on every backend and node.
  */
 import type { Insertable, Selectable } from 'kysely';
-import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../errors.js';
+import { StoreInvalidArgument, StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../errors.js';
 import type {
   ConsumedToken,
   EpochMs,
@@ -93,6 +93,20 @@ const consumeToken = prepared((db, a: { kind: string; value: Buffer; now: number
     .where('consumed_at', 'is', null)
     .where('expires_at', '>', a.now)
     .returningAll(),
+);
+const consumeOwnToken = prepared((db, a: { sessionId: string; kind1: string; kind2: string; value: Buffer; now: number }) =>
+  db
+    .updateTable('session_tokens')
+    .set({ consumed_at: a.now })
+    .where('kind', 'in', [a.kind1, a.kind2])
+    .where('value', '=', a.value)
+    .where('session_id', '=', a.sessionId)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', a.now)
+    .returningAll(),
+);
+const ownTokenState = prepared((db, a: { sessionId: string; kind1: string; kind2: string; value: Buffer }) =>
+  db.selectFrom('session_tokens').select(['kind', 'consumed_at']).where('kind', 'in', [a.kind1, a.kind2]).where('value', '=', a.value).where('session_id', '=', a.sessionId),
 );
 const tokenState = prepared((db, a: { kind: string; value: Buffer }) =>
   db.selectFrom('session_tokens').select(['consumed_at']).where('kind', '=', a.kind).where('value', '=', a.value),
@@ -191,6 +205,26 @@ export class KyselySessionRepository implements SessionRepository {
         }
         const session = (await selectSession.first(tx, { id: used.session_id }))!;
         return { token: toToken(used), session: toSession(session) };
+      });
+    });
+  }
+
+  consumeInSession(sessionId: string, kinds: readonly SessionTokenKind[], value: Uint8Array): Promise<SessionTokenRecord> {
+    return guard(this.ctx, async () => {
+      const key = checkId(sessionId, 'session id');
+      if (!Array.isArray(kinds) || kinds.length < 1 || kinds.length > 2) throw new StoreInvalidArgument('kinds must list one or two token kinds');
+      const kind1 = checkOneOf(kinds[0], TOKEN_KINDS, 'token kind');
+      const kind2 = checkOneOf(kinds[kinds.length - 1], TOKEN_KINDS, 'token kind');
+      const args = { sessionId: key, kind1, kind2, value: toBuffer(checkBytes(value, 'token value')) };
+      const now = this.ctx.clock();
+      return atomic(this.ctx, async (_, tx) => {
+        const used = await consumeOwnToken.first(tx, { ...args, now });
+        if (used) return toToken(used);
+        // Only explains the refusal; the decision was the UPDATE above.
+        const token = await ownTokenState.first(tx, args);
+        if (!token) throw new StoreNotFound(`session ${key} holds no such ${kinds.join(' or ')}`);
+        if (token.consumed_at !== null) throw new StoreTokenUsed(`the ${token.kind} was already used`);
+        throw new StoreTokenExpired(`the ${token.kind} has expired`);
       });
     });
   }
