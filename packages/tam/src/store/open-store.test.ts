@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openStore } from './open-store.js';
+import { connectionPragmas, resolveSqliteConfig } from './sqlite/sqlite-config.js';
 import { PG_URL, testBackends } from './test-support/backends.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'otrp-open-store-'));
@@ -29,6 +30,13 @@ test('unusable URLs and options are ERR_STORE_CONFIG', () => {
   assert.throws(() => openStore('postgres://h/db?poolSize=many'), { code: 'ERR_STORE_CONFIG' });
   assert.throws(() => openStore('sqlite::memory:', { busyTimeoutMs: -1 }), { code: 'ERR_STORE_CONFIG' });
   assert.throws(() => openStore('sqlite::memory:', { journalMode: 'fast' as never }), { code: 'ERR_STORE_CONFIG' });
+  assert.throws(() => openStore('sqlite::memory:', { walAutocheckpointPages: 1.5 }), { code: 'ERR_STORE_CONFIG' });
+});
+
+test('SQLite connection pragmas: defaults, a file versus :memory:, and the configured values', () => {
+  assert.deepEqual(connectionPragmas(resolveSqliteConfig({ path: 'tam.db' })), ['journal_mode = wal', 'wal_autocheckpoint = 10000', 'synchronous = normal', 'foreign_keys = ON']);
+  assert.deepEqual(connectionPragmas(resolveSqliteConfig({ path: ':memory:', synchronous: 'full' })), ['synchronous = full', 'foreign_keys = ON']);
+  assert.deepEqual(connectionPragmas(resolveSqliteConfig({ path: 'tam.db', journalMode: 'delete', walAutocheckpointPages: 0 })).slice(0, 2), ['journal_mode = delete', 'wal_autocheckpoint = 0']);
 });
 
 test('sqlite:PATH creates a WAL database file by default', async () => {

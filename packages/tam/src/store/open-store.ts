@@ -28,6 +28,8 @@ export interface OpenStoreOptions extends StoreOptions {
   synchronous?: SqliteSynchronous;
   /** SQLite: busy timeout in ms (default 5000). */
   busyTimeoutMs?: number;
+  /** SQLite: WAL pages that trigger a checkpoint (default 10000, 0 = never automatically). */
+  walAutocheckpointPages?: number;
 }
 
 /** The store plus the operator's migration tools (not part of the domain interface). */
@@ -41,8 +43,8 @@ function defined<T extends object>(o: T): T {
 export function openStore(url: string, options: OpenStoreOptions = {}): OpenedStore {
   if (typeof url !== 'string') throw new StoreConfigInvalid('store URL must be a string');
   if (url.startsWith('sqlite:')) {
-    const { journalMode, synchronous, busyTimeoutMs, clock } = options;
-    return openSqliteStore(defined({ path: url.slice('sqlite:'.length), journalMode, synchronous, busyTimeoutMs, clock }));
+    const { journalMode, synchronous, busyTimeoutMs, walAutocheckpointPages, clock } = options;
+    return openSqliteStore(defined({ path: url.slice('sqlite:'.length), journalMode, synchronous, busyTimeoutMs, walAutocheckpointPages, clock }));
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     let parsed: URL;

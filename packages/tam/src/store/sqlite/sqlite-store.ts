@@ -1,15 +1,14 @@
 /**
  * The SQLite backend: better-sqlite3 under kysely's SqliteDialect. The database is opened lazily by
- * `init()` (so a bad path surfaces as ERR_STORE_UNAVAILABLE there), with the connection pragmas set
- * before the first query: journal mode, synchronous, busy timeout and foreign keys (off by default
- * in SQLite, needed for the schema's references).
+ * `init()` (so a bad path surfaces as ERR_STORE_UNAVAILABLE there), with the connection pragmas
+ * (sqlite-config.ts) set before the first query.
  */
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DriverErrorKind, StoreDialect } from '../dialect.js';
 import { KyselyStore } from '../kysely/kysely-store.js';
 import type { Schema } from '../kysely/schema.js';
-import { resolveSqliteConfig, type SqliteStoreConfig } from './sqlite-config.js';
+import { connectionPragmas, resolveSqliteConfig, type SqliteStoreConfig } from './sqlite-config.js';
 
 /** better-sqlite3 result codes (https://www.sqlite.org/rescode.html) that mean the same to the store. */
 const CONFLICT_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
@@ -68,9 +67,7 @@ export function openSqliteStore(config: SqliteStoreConfig): KyselyStore {
     dialect: new SqliteDialect({
       database: async () => {
         const handle = new Database(c.path, { timeout: c.busyTimeoutMs });
-        if (c.path !== ':memory:') handle.pragma(`journal_mode = ${c.journalMode}`);
-        handle.pragma(`synchronous = ${c.synchronous}`);
-        handle.pragma('foreign_keys = ON');
+        for (const pragma of connectionPragmas(c)) handle.pragma(pragma);
         return cachePreparedStatements(handle);
       },
     }),
