@@ -4,7 +4,7 @@
  * driver error into a StoreError, `atomic` runs several statements as one transaction (or joins the
  * caller's transaction).
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, QueryResult, Transaction } from 'kysely';
 import { OtrpError } from '@otrp/core';
 import type { StoreDialect } from '../dialect.js';
 import { StoreConflict, StoreInternal, StoreUnavailable, type StoreError } from '../errors.js';
@@ -19,7 +19,15 @@ export interface RepoContext {
   readonly closed: () => boolean;
   /** Copies of tables kept between calls, shared by the store and its transactions. */
   readonly copies: StoreCopies;
+  /**
+   * Runs a compiled statement synchronously on the backend's only connection (SQLite). Prepared
+   * statements use it inside a transaction, which holds that connection, instead of kysely's
+   * asynchronous executor; outside one, kysely's connection lock decides who runs.
+   */
+  readonly direct?: DirectExecutor;
 }
+
+export type DirectExecutor = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown>;
 
 /** A table's rows as read under a change stamp (migration 0002). */
 export interface StampedCopy<T> {

@@ -8,7 +8,7 @@ import { appliedMigrations, migrateDownTo, migrateToLatest, type MigrateOptions 
 import type { EpochMs } from '../records.js';
 import type { Store, StoreRepositories } from '../store.js';
 import { KyselyAuditLog } from './audit-log.js';
-import { closedError, guard, toStoreError, type RepoContext } from './context.js';
+import { closedError, guard, toStoreError, type DirectExecutor, type RepoContext } from './context.js';
 import { KyselyDeviceRepository } from './devices-repo.js';
 import { KyselyInventoryRepository } from './inventory-repo.js';
 import { KyselyPolicyRepository } from './policies-repo.js';
@@ -22,6 +22,8 @@ export interface KyselyStoreConfig {
   readonly dialect: StoreDialect;
   readonly clock: () => EpochMs;
   readonly migrate?: MigrateOptions;
+  /** The backend's synchronous executor, when it has one connection (context.ts). */
+  readonly direct?: DirectExecutor;
   /** Runs before migrations in `init()` (e.g. creating the PostgreSQL schema). */
   readonly prepare?: (db: Kysely<Schema>) => Promise<void>;
 }
@@ -55,7 +57,14 @@ export class KyselyStore implements Store {
   constructor(config: KyselyStoreConfig) {
     this.#config = config;
     this.backend = config.dialect.name;
-    this.#ctx = { db: config.db, dialect: config.dialect, clock: config.clock, closed: () => this.#closed, copies: {} };
+    this.#ctx = {
+      db: config.db,
+      dialect: config.dialect,
+      clock: config.clock,
+      closed: () => this.#closed,
+      copies: {},
+      ...(config.direct && { direct: config.direct }),
+    };
     const repos = repositories(this.#ctx);
     this.devices = repos.devices;
     this.trustedComponents = repos.trustedComponents;

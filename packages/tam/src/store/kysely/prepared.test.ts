@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { sqliteDialect } from '../sqlite/sqlite-store.js';
 import { StoreInternal } from '../errors.js';
-import type { RepoContext } from './context.js';
+import type { DirectExecutor, RepoContext } from './context.js';
 import { prepared } from './prepared.js';
 import type { Schema } from './schema.js';
 
@@ -47,4 +47,19 @@ test('an argument transformed inside the builder (so not a plain value) is refus
   const { ctx } = await context();
   const bad = prepared((db, a: { action: string }) => db.selectFrom('audit_log').select('at').where('action', '=', `x-${a.action}`));
   await assert.rejects(bad.rows(ctx, { action: 'a' }), (e: unknown) => e instanceof StoreInternal && /argument action/.test(e.message));
+});
+
+test('inside a transaction the statement goes to the direct executor; outside, through kysely', async () => {
+  const { ctx } = await context();
+  const seen: (readonly unknown[])[] = [];
+  const direct: DirectExecutor = (_sql, parameters) => (seen.push(parameters), { rows: [{ at: 9, actor: 'direct', code: null }] });
+  const withDirect = { ...ctx, direct };
+  assert.equal(await insert.affected(withDirect, { at: 1, action: 'a', code: null }), 1n);
+  assert.deepEqual(seen, []);
+  const inTx = await ctx.db.transaction().execute((trx) => byAction.rows({ ...withDirect, db: trx }, { action: 'a', after: 0 }));
+  assert.deepEqual(inTx, [{ at: 9, actor: 'direct', code: null }]);
+  assert.deepEqual(seen, [['a', 0]]);
+  // A failing direct statement is a rejected promise, as from kysely.
+  const failing = { ...ctx, direct: () => { throw new Error('disk I/O error'); } };
+  await assert.rejects(ctx.db.transaction().execute((trx) => byAction.rows({ ...failing, db: trx }, { action: 'a', after: 0 })), /disk I\/O error/);
 });

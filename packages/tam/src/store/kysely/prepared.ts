@@ -8,6 +8,7 @@
  * puts the call's values into those positions. The builder code stays ordinary kysely code; its
  * arguments must reach the SQL as plain values (not be transformed inside `build`), which the first
  * compilation checks: every argument must appear as a parameter, else ERR_STORE_INTERNAL.
+ * Inside a transaction on SQLite the statement runs on the connection directly (context.ts `direct`).
  */
 import { createQueryId, type Compilable, type CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import { StoreInternal } from '../errors.js';
@@ -38,6 +39,13 @@ export class PreparedQuery<A extends Record<string, unknown>, R> {
     for (let i = 0; i < params.length; i++) {
       const name = shape.slots[i];
       values[i] = name === undefined ? params[i] : args[name];
+    }
+    if (ctx.direct !== undefined && ctx.db.isTransaction) {
+      try {
+        return Promise.resolve(ctx.direct(shape.compiled.sql, values) as QueryResult<R>);
+      } catch (e) {
+        return Promise.reject(e);
+      }
     }
     return ctx.db.executeQuery<R>({ ...shape.compiled, parameters: values, queryId: createQueryId() } as CompiledQuery<R>);
   }

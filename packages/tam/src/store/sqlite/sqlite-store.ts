@@ -6,6 +6,8 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DriverErrorKind, StoreDialect } from '../dialect.js';
+import { StoreUnavailable } from '../errors.js';
+import type { DirectExecutor } from '../kysely/context.js';
 import { KyselyStore } from '../kysely/kysely-store.js';
 import type { Schema } from '../kysely/schema.js';
 import { connectionPragmas, resolveSqliteConfig, type SqliteStoreConfig } from './sqlite-config.js';
@@ -60,17 +62,34 @@ export function cachePreparedStatements(handle: Database.Database, size = STATEM
   return handle;
 }
 
+/**
+ * Runs one statement the way kysely's SQLite connection does (`all` for statements that return
+ * rows, `run` otherwise), without its asynchronous executor (context.ts `direct`).
+ */
+function directExecutor(handle: () => Database.Database | undefined): DirectExecutor {
+  return (sql, parameters) => {
+    const db = handle();
+    if (db === undefined) throw new StoreUnavailable('the SQLite database is not open');
+    const stmt = db.prepare(sql);
+    if (stmt.reader) return { rows: stmt.all(parameters) };
+    const { changes } = stmt.run(parameters);
+    return { numAffectedRows: BigInt(changes), rows: [] };
+  };
+}
+
 /** Creates an SQLite-backed store; call `init()` before use. */
 export function openSqliteStore(config: SqliteStoreConfig): KyselyStore {
   const c = resolveSqliteConfig(config);
+  let opened: Database.Database | undefined;
   const db = new Kysely<Schema>({
     dialect: new SqliteDialect({
       database: async () => {
         const handle = new Database(c.path, { timeout: c.busyTimeoutMs });
         for (const pragma of connectionPragmas(c)) handle.pragma(pragma);
-        return cachePreparedStatements(handle);
+        opened = cachePreparedStatements(handle);
+        return opened;
       },
     }),
   });
-  return new KyselyStore({ db, dialect: sqliteDialect, clock: c.clock ?? Date.now });
+  return new KyselyStore({ db, dialect: sqliteDialect, clock: c.clock ?? Date.now, direct: directExecutor(() => (opened?.open ? opened : undefined)) });
 }
