@@ -35,6 +35,26 @@ for (const backend of BACKENDS) {
       await assert.rejects(store.inventory.replaceFromTcList('x', []), { code: 'ERR_STORE_NOT_FOUND' });
     });
 
+    test('two nodes changing one device’s inventory take turns (row lock)', { skip: backend.name === 'sqlite' && 'one SQLite process serializes every transaction already' }, async () => {
+      const first = await backend.open();
+      const second = await backend.open({ persistent: true }); // another node, same database
+      await first.devices.create({ id: 'lock-d' });
+      const order: string[] = [];
+      let locked!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const a = first.transaction(async (tx) => {
+        await tx.inventory.markPending('lock-d', { componentId: A, action: 'install', sequenceNumber: 1 });
+        locked();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        order.push('first commits');
+      });
+      await holding;
+      const b = second.inventory.markPending('lock-d', { componentId: B, action: 'install', sequenceNumber: 1 }).then(() => order.push('second done'));
+      await Promise.all([a, b]);
+      assert.deepEqual(order, ['first commits', 'second done']);
+      assert.deepEqual(summary(await second.inventory.list('lock-d')).map((e) => e[0]), ['comp-a', 'comp-b']);
+    });
+
     test('pending install -> confirmed by a Success', async () => {
       const clock = fakeClock();
       const store = await withDevice(() => backend.open({ clock: clock.now }));

@@ -17,6 +17,11 @@ export interface StoreDialect {
   readonly autoIncrementType: ColumnDataType;
   /** Makes a column an auto-incrementing primary key (AUTOINCREMENT vs. GENERATED ... AS IDENTITY). */
   readonly autoIncrementPrimaryKey: (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+  /**
+   * Whether `SELECT ... FOR UPDATE` locks rows (PostgreSQL). Without row locks (SQLite) a writing
+   * statement takes the database's one write lock instead.
+   */
+  readonly rowLocks: boolean;
   /** Unique/foreign-key violations are conflicts; connection and busy errors mean unavailable. */
   readonly classifyError: (e: unknown) => DriverErrorKind;
 }

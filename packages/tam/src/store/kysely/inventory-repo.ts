@@ -60,12 +60,16 @@ async function selectEntries(ctx: RepoContext, deviceId: string, protocol?: Prot
 
 /**
  * Checks that the device exists and, inside a transaction, serializes inventory changes per device:
- * a no-op UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, the same statement on both.
+ * PostgreSQL locks the device row (`FOR UPDATE`, no new row version); SQLite has no row locks, so a
+ * no-op UPDATE takes the database write lock (a plain read could run into another process's commit
+ * at the first write of the transaction).
  */
-const touchDeviceRow = prepared((db, a: { id: string }) => db.updateTable('devices').set({ updated_at: sql<number>`updated_at` }).where('id', '=', a.id));
+const lockDeviceRow = prepared((db, a: { id: string }) => db.selectFrom('devices').select('id').where('id', '=', a.id).forUpdate());
+const writeDeviceRow = prepared((db, a: { id: string }) => db.updateTable('devices').set({ updated_at: sql<number>`updated_at` }).where('id', '=', a.id));
 
 async function lockDevice(ctx: RepoContext, deviceId: string): Promise<void> {
-  if ((await touchDeviceRow.affected(ctx, { id: deviceId })) === 0n) throw new StoreNotFound(`no device with id ${deviceId}`);
+  const found = ctx.dialect.rowLocks ? (await lockDeviceRow.first(ctx, { id: deviceId })) !== undefined : (await writeDeviceRow.affected(ctx, { id: deviceId })) > 0n;
+  if (!found) throw new StoreNotFound(`no device with id ${deviceId}`);
 }
 
 // The other statements of every exchange, compiled once (prepared.ts).

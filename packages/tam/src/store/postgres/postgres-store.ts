@@ -37,6 +37,7 @@ export const postgresDialect: StoreDialect = Object.freeze<StoreDialect>({
   binaryType: 'bytea',
   autoIncrementType: 'bigint',
   autoIncrementPrimaryKey: (col) => col.primaryKey().generatedAlwaysAsIdentity(),
+  rowLocks: true,
   classifyError: classifyPostgresError,
 });
 

@@ -33,6 +33,7 @@ export const sqliteDialect: StoreDialect = Object.freeze<StoreDialect>({
   binaryType: 'blob',
   autoIncrementType: 'integer',
   autoIncrementPrimaryKey: (col) => col.primaryKey().autoIncrement(),
+  rowLocks: false,
   classifyError: classifySqliteError,
 });
 
