@@ -8,7 +8,10 @@
  * puts the call's values into those positions. The builder code stays ordinary kysely code; its
  * arguments must reach the SQL as plain values (not be transformed inside `build`), which the first
  * compilation checks: every argument must appear as a parameter, else ERR_STORE_INTERNAL.
- * Inside a transaction on SQLite the statement runs on the connection directly (context.ts `direct`).
+ * The compiled SQL depends on nothing but the dialect (the store uses no kysely plugins, and a
+ * PostgreSQL schema is chosen by `search_path`, not named in the SQL), so one shape serves every
+ * store of that dialect. Inside a transaction on SQLite the statement runs on the connection
+ * directly (context.ts `direct`).
  */
 import { createQueryId, type Compilable, type CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import { StoreInternal } from '../errors.js';
