@@ -34,6 +34,15 @@ export function decodeMessage(bytes: Uint8Array, type: CoseMessageType, length: 
   } catch (e) {
     throw new CoseMalformed(`${type} is not well-formed CBOR`, { cause: e });
   }
+  return messageItems(item, type, length, options);
+}
+
+/**
+ * The array elements of an already decoded message `item` (the checks of decodeMessage after the
+ * CBOR decode), for a caller that decoded the bytes itself to see which message they hold.
+ */
+export function messageItems(decoded: CborValue, type: CoseMessageType, length: number, options: MessageDecodeOptions = {}): CborValue[] {
+  let item = decoded;
   const policy = options.tag ?? 'optional';
   if (item instanceof CborTag) {
     if (item.tag !== COSE_TAG[type]) throw new CoseMalformed(`${type}: unexpected tag ${item.tag}`);

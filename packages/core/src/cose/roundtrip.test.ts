@@ -7,8 +7,10 @@ import { createNodeCryptoProvider } from './node-crypto-provider.js';
 import { countingCryptoProvider } from './counting-crypto-provider.js';
 import type { CryptoProvider } from './crypto-provider.js';
 import { publicCoseKey, type CoseKey } from './key.js';
-import { createSign1, verifySign1, decodeSign1 } from './sign1.js';
-import { createSign, verifySign } from './sign.js';
+import { createSign1, verifySign1, decodeSign1, decodeSign1Item, verifyDecodedSign1 } from './sign1.js';
+import { createSign, verifySign, decodeSign, decodeSignItem, verifyDecodedSign } from './sign.js';
+import { decodeCbor, encodeCbor } from '../wire/cbor.js';
+import { CborTag } from '../wire/cbor-value.js';
 import { createMac0, verifyMac0 } from './mac0.js';
 import { createMac, verifyMac } from './mac.js';
 import { createEncrypt0, decryptEncrypt0, decodeEncrypt0 } from './encrypt0.js';
@@ -183,4 +185,27 @@ test('countingCryptoProvider counts public-key operations by kind and algorithm'
   assert.equal(counting.total('verify'), 2);
   counting.reset();
   assert.deepEqual(counting.counts(), {});
+});
+
+test('decoded once: decodeSign1Item / decodeSignItem match decodeSign1 / decodeSign, and verifying what they return checks the signature', async () => {
+  const key = await nodeProvider.generateKeyPair('P-256');
+  const other = await nodeProvider.generateKeyPair('P-256');
+  const o = { provider: nodeProvider };
+  const sign1 = await createSign1({ payload, key, ...o });
+  const sign = await createSign({ payload, signers: [{ key }], ...o });
+  const item1 = decodeSign1Item(decodeCbor(sign1));
+  const itemN = decodeSignItem(decodeCbor(sign));
+  assert.deepEqual(item1, decodeSign1(sign1));
+  assert.deepEqual(itemN, decodeSign(sign));
+  assert.deepEqual(await verifyDecodedSign1(item1, publicCoseKey(key), o), await verifySign1(sign1, publicCoseKey(key), o));
+  assert.deepEqual(await verifyDecodedSign(itemN, publicCoseKey(key), o), await verifySign(sign, publicCoseKey(key), o));
+  await assert.rejects(verifyDecodedSign1(item1, publicCoseKey(other), o), { code: 'ERR_COSE_SIGNATURE_INVALID' });
+  await assert.rejects(verifyDecodedSign(itemN, publicCoseKey(other), o), { code: 'ERR_COSE_SIGNATURE_INVALID' });
+  const bad = sign1.slice();
+  bad[bad.length - 1]! ^= 0x01;
+  await assert.rejects(verifyDecodedSign1(decodeSign1Item(decodeCbor(bad)), publicCoseKey(key), o), { code: 'ERR_COSE_SIGNATURE_INVALID' });
+  // The shape checks of decodeSign1 / decodeSign apply to an item as to bytes.
+  assert.throws(() => decodeSign1Item(new CborTag(98, [])), { code: 'ERR_COSE_MALFORMED' });
+  assert.throws(() => decodeSign1Item(decodeCbor(sign1), { tag: 'forbidden' }), { code: 'ERR_COSE_MALFORMED' });
+  assert.throws(() => decodeSignItem(decodeCbor(encodeCbor([new Uint8Array(0), new Map(), payload, []]))), { code: 'ERR_COSE_MALFORMED' });
 });

@@ -20,7 +20,7 @@ import type { ProviderOption } from './crypto-provider.js';
 import type { CoseKey } from './key.js';
 import { bytesEqual } from './bytes.js';
 import { COSE_HEADER, buildHeaders, decodeHeaders, encodeProtected, headerValue, type CoseHeaders, type HeaderDecodeOptions, type HeaderInput } from './headers.js';
-import { attachedOrDetached, decodeMessage, encodeMessage, type MessageDecodeOptions } from './message.js';
+import { attachedOrDetached, decodeMessage, encodeMessage, messageItems, type MessageDecodeOptions } from './message.js';
 import { encodeSigStructure } from './sig-structure.js';
 import { defaultSignAlg, resolveKey, signAlgOf, signBytes, verifyBytes, type KeyInput } from './signer.js';
 import { chooseAlg, type VerifyOptions } from './sign1.js';
@@ -89,9 +89,24 @@ export async function createSign(options: CreateSignOptions): Promise<Uint8Array
   return encodeMessage('COSE_Sign', [bodyProtected, body.unprotected as CborValue, options.detached ? null : payload, signatures], options.tagged ?? true);
 }
 
+/** A COSE_Sign decoded but not verified. */
+export interface DecodedSign {
+  headers: CoseHeaders;
+  payload: Uint8Array | null;
+  signatures: { headers: CoseHeaders; signature: Uint8Array }[];
+}
+
 /** Decodes a COSE_Sign without verifying it. */
-export function decodeSign(bytes: Uint8Array, options: HeaderDecodeOptions & MessageDecodeOptions = {}) {
-  const [p, u, payload, sigs] = decodeMessage(bytes, 'COSE_Sign', 4, options);
+export function decodeSign(bytes: Uint8Array, options: HeaderDecodeOptions & MessageDecodeOptions = {}): DecodedSign {
+  return signParts(decodeMessage(bytes, 'COSE_Sign', 4, options), options);
+}
+
+/** decodeSign of a CBOR item the caller has already decoded from the message bytes. */
+export function decodeSignItem(item: CborValue, options: HeaderDecodeOptions & MessageDecodeOptions = {}): DecodedSign {
+  return signParts(messageItems(item, 'COSE_Sign', 4, options), options);
+}
+
+function signParts([p, u, payload, sigs]: CborValue[], options: HeaderDecodeOptions): DecodedSign {
   const headers = decodeHeaders(p, u, options);
   if (payload !== null && !(payload instanceof Uint8Array)) throw new CoseMalformed('COSE_Sign payload must be a bstr or nil');
   if (!Array.isArray(sigs) || sigs.length === 0) throw new CoseMalformed('COSE_Sign needs a non-empty array of signatures');
@@ -109,8 +124,13 @@ export function decodeSign(bytes: Uint8Array, options: HeaderDecodeOptions & Mes
  * verify and at least one must (all with `requireAll`); otherwise ERR_COSE_SIGNATURE_INVALID.
  */
 export async function verifySign(bytes: Uint8Array, key: KeyInput, options: VerifySignOptions = {}): Promise<VerifySignResult> {
+  return verifyDecodedSign(decodeSign(bytes, options), key, options);
+}
+
+/** verifySign of a message already decoded with decodeSign or decodeSignItem (same options). */
+export async function verifyDecodedSign(decoded: DecodedSign, key: KeyInput, options: VerifySignOptions = {}): Promise<VerifySignResult> {
   const { provider = webCryptoProvider, externalAad = new Uint8Array(0) } = options;
-  const { headers, payload: slot, signatures } = decodeSign(bytes, options);
+  const { headers, payload: slot, signatures } = decoded;
   const payload = attachedOrDetached(slot, options.detachedPayload, 'COSE_Sign', 'payload');
   const signers: SignerResult[] = [];
   // The error for a signer whose algorithm is not supported, thrown only when no signer verifies. A

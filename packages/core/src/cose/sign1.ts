@@ -15,7 +15,7 @@ import { getAlgorithm, type SignAlgorithm } from './algorithms.js';
 import type { ProviderOption } from './crypto-provider.js';
 import type { CoseKey } from './key.js';
 import { COSE_HEADER, buildHeaders, decodeHeaders, encodeProtected, headerValue, type CoseHeaders, type HeaderDecodeOptions, type HeaderInput } from './headers.js';
-import { attachedOrDetached, decodeMessage, encodeMessage, type MessageDecodeOptions } from './message.js';
+import { attachedOrDetached, decodeMessage, encodeMessage, messageItems, type MessageDecodeOptions } from './message.js';
 import { encodeSigStructure } from './sig-structure.js';
 import { defaultSignAlg, resolveKey, signAlgOf, signBytes, verifyBytes, type KeyInput } from './signer.js';
 import { readX5chain } from './x5.js';
@@ -79,9 +79,24 @@ export async function createSign1(options: CreateSign1Options): Promise<Uint8Arr
   return encodeMessage('COSE_Sign1', items, options.tagged ?? true);
 }
 
+/** A COSE_Sign1 decoded but not verified. */
+export interface DecodedSign1 {
+  headers: CoseHeaders;
+  payload: Uint8Array | null;
+  signature: Uint8Array;
+}
+
 /** Decodes a COSE_Sign1 without verifying it (to read kid/x5chain before choosing a key). */
-export function decodeSign1(bytes: Uint8Array, options: HeaderDecodeOptions & MessageDecodeOptions = {}) {
-  const [p, u, payload, signature] = decodeMessage(bytes, 'COSE_Sign1', 4, options);
+export function decodeSign1(bytes: Uint8Array, options: HeaderDecodeOptions & MessageDecodeOptions = {}): DecodedSign1 {
+  return sign1Parts(decodeMessage(bytes, 'COSE_Sign1', 4, options), options);
+}
+
+/** decodeSign1 of a CBOR item the caller has already decoded from the message bytes. */
+export function decodeSign1Item(item: CborValue, options: HeaderDecodeOptions & MessageDecodeOptions = {}): DecodedSign1 {
+  return sign1Parts(messageItems(item, 'COSE_Sign1', 4, options), options);
+}
+
+function sign1Parts([p, u, payload, signature]: CborValue[], options: HeaderDecodeOptions): DecodedSign1 {
   const headers = decodeHeaders(p, u, options);
   if (!(signature instanceof Uint8Array)) throw new CoseMalformed('COSE_Sign1 signature must be a bstr');
   if (payload !== null && !(payload instanceof Uint8Array)) throw new CoseMalformed('COSE_Sign1 payload must be a bstr or nil');
@@ -94,8 +109,17 @@ export function decodeSign1(bytes: Uint8Array, options: HeaderDecodeOptions & Me
  * ERR_COSE_KEY_MISMATCH, ERR_COSE_SIGNATURE_INVALID (fixed message).
  */
 export async function verifySign1(bytes: Uint8Array, key: KeyInput, options: VerifyOptions = {}): Promise<VerifySign1Result> {
+  return verifyDecodedSign1(decodeSign1(bytes, options), key, options);
+}
+
+/**
+ * verifySign1 of a message already decoded with decodeSign1 or decodeSign1Item (with the same
+ * header and tag options), so that a receiver that opened the message does not decode it again.
+ * The signature is checked over the received protected bstr and payload all the same (RFC 9052 §4.4).
+ */
+export async function verifyDecodedSign1(decoded: DecodedSign1, key: KeyInput, options: VerifyOptions = {}): Promise<VerifySign1Result> {
   const { provider = webCryptoProvider, externalAad = new Uint8Array(0) } = options;
-  const { headers, payload: slot, signature } = decodeSign1(bytes, options);
+  const { headers, payload: slot, signature } = decoded;
   const alg = signAlgOf(headers);
   if (options.algorithms && !options.algorithms.includes(alg.id)) throw new CoseUnsupportedAlg(`algorithm ${alg.name} not accepted here`);
   const payload = attachedOrDetached(slot, options.detachedPayload, 'COSE_Sign1', 'payload');

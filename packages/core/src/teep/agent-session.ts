@@ -12,8 +12,8 @@
  * certificate is Error 6 or 9), the signature, then the TEEP message. Every failure is answered
  * with an Error (agent-error.ts); the Agent never throws for bad input.
  */
-import { verifySign1 } from '../cose/sign1.js';
-import { verifySign } from '../cose/sign.js';
+import { verifyDecodedSign1, type DecodedSign1 } from '../cose/sign1.js';
+import { verifyDecodedSign, type DecodedSign } from '../cose/sign.js';
 import { COSE_HEADER, headerValue, type CoseHeaders } from '../cose/headers.js';
 import type { CoseKey } from '../cose/key.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
@@ -121,12 +121,13 @@ async function verifyTamMessage(c: ResolvedAgentConfig, bytes: Uint8Array): Prom
   const options = { algorithms: ours, ...(c.provider && { provider: c.provider }) };
   let payload: Uint8Array;
   let tamKey: CoseKey | undefined;
+  // Verified over what openTeepMessage decoded: the message is decoded once.
   if (opened.wrapper === 'COSE_Sign1') {
-    const r = await verifySign1(bytes, resolver, options);
+    const r = await verifyDecodedSign1(opened.decoded as DecodedSign1, resolver, options);
     payload = r.payload;
     tamKey = keys.get(r.headers) ?? [...keys.values()][0];
   } else {
-    const r = await verifySign(bytes, resolver, options);
+    const r = await verifyDecodedSign(opened.decoded as DecodedSign, resolver, options);
     payload = r.payload;
     tamKey = keys.get(r.signers.find((s) => s.verified)!.headers);
   }

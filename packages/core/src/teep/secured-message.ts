@@ -9,8 +9,8 @@
  */
 import { decodeCbor } from '../wire/cbor.js';
 import { CborTag, type CborValue } from '../wire/cbor-value.js';
-import { decodeSign1, verifySign1, type VerifySign1Result } from '../cose/sign1.js';
-import { decodeSign, verifySign, type VerifySignResult } from '../cose/sign.js';
+import { decodeSign1Item, verifyDecodedSign1, type DecodedSign1, type VerifySign1Result } from '../cose/sign1.js';
+import { decodeSignItem, verifyDecodedSign, type DecodedSign, type VerifySignResult } from '../cose/sign.js';
 import { COSE_TAG } from '../cose/message.js';
 import type { CoseHeaders } from '../cose/headers.js';
 import type { KeyInput } from '../cose/signer.js';
@@ -31,6 +31,8 @@ export interface OpenedTeepMessage {
   readonly signers?: readonly CoseHeaders[];
   /** The TEEP message bytes (the COSE payload, or the input itself). */
   readonly payload: Uint8Array;
+  /** The COSE structure as decoded here, for verifyDecodedSign1 / verifyDecodedSign (no second decode). */
+  readonly decoded?: DecodedSign1 | DecodedSign;
 }
 
 /** Which structure `bytes` holds; fails only with TeepMalformedMessage or COSE errors. */
@@ -53,14 +55,15 @@ export function openTeepMessage(bytes: Uint8Array): OpenedTeepMessage {
   } else {
     return { wrapper: 'none', tagged: false, payload: bytes };
   }
+  // The item decoded above is the message (same bytes, same default options as decodeSign1/decodeSign).
   if (wrapper === 'COSE_Sign1') {
-    const { headers, payload } = decodeSign1(bytes);
-    if (payload === null) throw new TeepMalformedMessage('COSE_Sign1 payload is detached; a TEEP message carries it');
-    return { wrapper, tagged, headers, payload };
+    const decoded = decodeSign1Item(item);
+    if (decoded.payload === null) throw new TeepMalformedMessage('COSE_Sign1 payload is detached; a TEEP message carries it');
+    return { wrapper, tagged, headers: decoded.headers, payload: decoded.payload, decoded };
   }
-  const { headers, payload, signatures } = decodeSign(bytes);
-  if (payload === null) throw new TeepMalformedMessage('COSE_Sign payload is detached; a TEEP message carries it');
-  return { wrapper, tagged, headers, signers: signatures.map((s) => s.headers), payload };
+  const decoded = decodeSignItem(item);
+  if (decoded.payload === null) throw new TeepMalformedMessage('COSE_Sign payload is detached; a TEEP message carries it');
+  return { wrapper, tagged, headers: decoded.headers, signers: decoded.signatures.map((s) => s.headers), payload: decoded.payload, decoded };
 }
 
 export interface VerifyTeepMessageOptions extends TeepCodecOptions {
@@ -80,7 +83,9 @@ export async function verifyTeepMessage(bytes: Uint8Array, key: KeyInput, option
   const opened = openTeepMessage(bytes);
   if (opened.wrapper === 'none') throw new TeepMalformedMessage('a TEEP message must be protected by COSE_Sign1 or COSE_Sign (-26 §4.1.2 step 2)');
   const coseOptions = { ...(options.algorithms && { algorithms: options.algorithms }), ...(options.provider && { provider: options.provider }) };
-  const cose = opened.wrapper === 'COSE_Sign1' ? await verifySign1(bytes, key, coseOptions) : await verifySign(bytes, key, coseOptions);
+  const cose = opened.wrapper === 'COSE_Sign1'
+    ? await verifyDecodedSign1(opened.decoded as DecodedSign1, key, coseOptions)
+    : await verifyDecodedSign(opened.decoded as DecodedSign, key, coseOptions);
   const message = decodeTeepMessage(cose.payload, options);
   return { message, wrapper: opened.wrapper, cose };
 }

@@ -18,7 +18,7 @@
  * receiving the first response ... that has a valid signature"). A replay therefore fails with
  * ERR_TEEP_REPLAYED even against a stale state copy.
  */
-import { verifySign1 } from '../cose/sign1.js';
+import { verifyDecodedSign1, type DecodedSign1 } from '../cose/sign1.js';
 import { publicCoseKey, type CoseKey } from '../cose/key.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
 import { decodeTeepMessage, type TeepMessage } from './messages/teep-message.js';
@@ -85,8 +85,8 @@ async function receive(c: ResolvedTamConfig, state: TamSessionState, bytes: Uint
   if (opened.wrapper !== 'COSE_Sign1') throw new TeepMalformedMessage('an Agent message is a COSE_Sign1 (-26 §8.1)');
   const algorithms = c.suites.map(suiteAlg).filter((a): a is number => a !== undefined);
   let agentKey: CoseKey | undefined;
-  const cose = await verifySign1(
-    bytes,
+  const cose = await verifyDecodedSign1(
+    opened.decoded as DecodedSign1,
     async (h) => (agentKey = await c.agentTrust.resolve(h)),
     { algorithms, ...(c.provider && { provider: c.provider }) },
   );
