@@ -16,11 +16,14 @@ export interface CountingCryptoProvider extends CryptoProvider {
 }
 
 export function countingCryptoProvider(inner: CryptoProvider): CountingCryptoProvider {
-  const counts = new Map<string, number>();
+  // By kind, then label: no key string is built per operation (several per TEEP message).
+  const byKind = new Map<CountedOperation, Map<string, number>>();
   const bump = (kind: CountedOperation, label: string) => {
-    const k = `${kind} ${label}`;
-    counts.set(k, (counts.get(k) ?? 0) + 1);
+    let labels = byKind.get(kind);
+    if (labels === undefined) byKind.set(kind, (labels = new Map()));
+    labels.set(label, (labels.get(label) ?? 0) + 1);
   };
+  const entries = () => [...byKind].flatMap(([kind, labels]) => [...labels].map(([label, n]) => [`${kind} ${label}`, n] as const));
   return {
     name: `counting(${inner.name})`,
     sign: (alg, key, data) => (bump('sign', alg.name), inner.sign(alg, key, data)),
@@ -35,8 +38,8 @@ export function countingCryptoProvider(inner: CryptoProvider): CountingCryptoPro
     encrypt: (alg, k, iv, pt, aad) => inner.encrypt(alg, k, iv, pt, aad),
     decrypt: (alg, k, iv, ct, aad) => inner.decrypt(alg, k, iv, ct, aad),
     randomBytes: (n) => inner.randomBytes(n),
-    counts: () => Object.fromEntries(counts),
-    total: (kind) => [...counts].filter(([k]) => k.startsWith(`${kind} `)).reduce((n, [, v]) => n + v, 0),
-    reset: () => counts.clear(),
+    counts: () => Object.fromEntries(entries()),
+    total: (kind) => [...(byKind.get(kind)?.values() ?? [])].reduce((n, v) => n + v, 0),
+    reset: () => byKind.clear(),
   };
 }

@@ -214,3 +214,16 @@ test('profile-specific labels and Update err-code numbering', () => {
   assert.deepEqual(p26, raw([3, m([[23, 17], [12, 'x']])]));
   assert.throws(() => decodeTeepMessage(d26, { profile: 'nope' as TeepProfileName }), { code: 'ERR_INVALID_ARGUMENT' });
 });
+
+test('option label tables are per profile: alternating profiles keep each one\'s numbering', () => {
+  // encode/decode remember a label table per (message, profile); using one profile must not change the other's.
+  for (let i = 0; i < 2; i++) {
+    assert.deepEqual(encodeUpdate({ errCode: 11, errMsg: 'x' }), raw([3, m([[22, 11], [11, 'x']])]));
+    assert.deepEqual(encodeUpdate({ errCode: 17, errMsg: 'x' }, { profile: 'pre-26' }), raw([3, m([[23, 17], [12, 'x']])]));
+    const qr26 = encodeQueryResponse({ selectedVersion: 0, attestationPayload: new Uint8Array([1]) });
+    const qrPre = encodeQueryResponse({ selectedVersion: 0, attestationPayload: new Uint8Array([1]) }, { profile: 'pre-26' });
+    assert.notDeepEqual(qr26, qrPre);
+    assert.deepEqual(decodeTeepMessage(qr26), { type: 'query-response', selectedVersion: 0, attestationPayload: new Uint8Array([1]), optionOrder: ['selectedVersion', 'attestationPayload'] });
+    assert.deepEqual(decodeTeepMessage(qrPre, { profile: 'pre-26' }), { type: 'query-response', selectedVersion: 0, attestationPayload: new Uint8Array([1]), optionOrder: ['selectedVersion', 'attestationPayload'] });
+  }
+});

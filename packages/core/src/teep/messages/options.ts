@@ -44,11 +44,20 @@ export interface DecodedOptions {
   readonly optionOrder: TeepOptionKey[];
 }
 
-function labelTable(specs: OptionSpecs, profile: TeepProfile): Map<number, string> {
-  const byLabel = new Map<number, string>();
-  for (const [field, spec] of Object.entries(specs)) {
-    const n = profile.labels[spec.label];
-    if (n !== undefined) byLabel.set(n, field);
+/** Label tables by specs and profile: both are fixed tables, so each pair is built once. */
+const labelTables = new WeakMap<OptionSpecs, WeakMap<TeepProfile, ReadonlyMap<number, string>>>();
+
+function labelTable(specs: OptionSpecs, profile: TeepProfile): ReadonlyMap<number, string> {
+  let byProfile = labelTables.get(specs);
+  if (byProfile === undefined) labelTables.set(specs, (byProfile = new WeakMap()));
+  let byLabel = byProfile.get(profile);
+  if (byLabel === undefined) {
+    const table = new Map<number, string>();
+    for (const [field, spec] of Object.entries(specs)) {
+      const n = profile.labels[spec.label];
+      if (n !== undefined) table.set(n, field);
+    }
+    byProfile.set(profile, (byLabel = table));
   }
   return byLabel;
 }

@@ -61,7 +61,16 @@ export interface QueryResponse extends TeepMessageExtras {
   readonly extList?: readonly number[];
 }
 
+/** The specs depend on the profile (requested-tc-info's labels): built once per profile. */
+const specsByProfile = new WeakMap<TeepProfile, OptionSpecs>();
+
 function queryResponseOptions(profile: TeepProfile): OptionSpecs {
+  let specs = specsByProfile.get(profile);
+  if (specs === undefined) specsByProfile.set(profile, (specs = buildQueryResponseOptions(profile)));
+  return specs;
+}
+
+function buildQueryResponseOptions(profile: TeepProfile): OptionSpecs {
   return {
     token: { label: 'token', decode: (v, f) => expectToken(v, f) },
     selectedTeepCipherSuite: { label: 'selected-teep-cipher-suite', decode: (v, f) => expectCipherSuite(v, f) },
