@@ -162,7 +162,7 @@ export async function runBench(o: BenchOptions, out: (line: string) => void): Pr
       results.push(res);
       lastRate = res.inWindow / res.seconds;
       progress.done(`${label}: ${res.inWindow} exchanges in ${res.seconds} s`);
-      out(`run ${r}: ${res.inWindow} exchanges in ${res.seconds} s = ${fmt(res.inWindow / res.seconds)}/s (${res.exchanges - res.inWindow} finished after the window), errors ${res.errors}`);
+      out(`run ${r}: ${res.inWindow} exchanges in ${res.seconds} s = ${fmt(res.inWindow / res.seconds)}/s (${res.exchanges - res.inWindow} finished after the window), errors ${res.errors}; bench CPU ${((benchCpu.user + benchCpu.system) / 1000 / Math.max(res.exchanges, 1)).toFixed(2)} ms per exchange`);
       for (const s of res.samples) out(`  error: ${s}`);
     }
     if (rollout.uploadsInWindow > 0) out(`note: ${rollout.uploadsInWindow} TC uploads happened inside timed windows (the pool ran out); their TAM work is in the counts`);

@@ -25,6 +25,7 @@ export const DEFAULT_RESPONSE_TIMEOUT_MS = 60_000;
 const MAX_HEADER = 64 * 1024;
 const MAX_BODY = 16 * 1024 * 1024;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+const READ_BUFFER_SIZE = 64 * 1024;
 
 const fail = (message: string, cause?: unknown) => new CliError('ERR_BENCH_HTTP', message, cause === undefined ? undefined : { cause });
 
@@ -48,20 +49,25 @@ class Connection {
   #bodyAt = 0;
   closed = false;
 
-  constructor(socket: net.Socket, private readonly onIdle: (c: Connection) => void, timeoutMs: number) {
+  constructor(target: net.TcpNetConnectOpts, private readonly onIdle: (c: Connection) => void, timeoutMs: number, readBuffer: Uint8Array) {
+    // Reads land in `readBuffer` (net's `onread`), each chunk copied out before the callback returns,
+    // instead of a new buffer per read pushed through the socket's Readable stream.
+    const socket = net.connect({ ...target, onread: { buffer: readBuffer, callback: (n, b) => this.#onData(b.subarray(0, n)) } });
     this.socket = socket;
     socket.setNoDelay(true);
     // Inactivity while a request is in flight; idle connections may stay open.
     socket.setTimeout(timeoutMs, () => {
       if (this.#pending !== undefined) this.#close(fail(`no response within ${timeoutMs} ms`));
     });
-    socket.on('data', (chunk: Buffer) => {
-      this.#received += chunk.length;
-      this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
-      this.#parse();
-    });
     socket.on('error', (e) => this.#close(fail(`connection error: ${e.message}`, e)));
     socket.on('close', () => this.#close(fail('the connection closed before the response was complete')));
+  }
+
+  #onData(chunk: Uint8Array): boolean {
+    this.#received += chunk.length;
+    this.#buf = this.#buf.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.#buf, chunk]);
+    this.#parse();
+    return true;
   }
 
   send(request: Buffer, pending: Pending): void {
@@ -209,6 +215,8 @@ export class KeepAliveClient {
   readonly #hostHeader: string;
   readonly #idle: Connection[] = [];
   readonly #timeoutMs: number;
+  /** Where every connection of this client reads into (see Connection). */
+  readonly #readBuffer = Buffer.alloc(READ_BUFFER_SIZE);
   #closed = false;
 
   constructor(origin: URL, options: { timeoutMs?: number } = {}) {
@@ -226,7 +234,10 @@ export class KeepAliveClient {
       `POST ${path} HTTP/1.1\r\nHost: ${this.#hostHeader}\r\nAccept: ${accept}\r\nContent-Length: ${body.length}\r\n` +
       (body.length > 0 ? `Content-Type: ${accept}\r\n` : '') +
       '\r\n';
-    const request = body.length > 0 ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : Buffer.from(head, 'latin1');
+    // One buffer for the header section (ASCII: one byte per character) and the body.
+    const request = Buffer.allocUnsafe(head.length + body.length);
+    request.write(head, 0, 'latin1');
+    request.set(body, head.length);
     return new Promise((resolve, reject) => {
       let conn: Connection | undefined;
       while ((conn = this.#idle.pop()) !== undefined && (conn.closed || conn.socket.destroyed || !conn.socket.writable));
@@ -238,7 +249,7 @@ export class KeepAliveClient {
   }
 
   #connect(): Connection {
-    return new Connection(net.connect({ host: this.#host, port: this.#port }), (x) => this.#release(x), this.#timeoutMs);
+    return new Connection({ host: this.#host, port: this.#port }, (x) => this.#release(x), this.#timeoutMs, this.#readBuffer);
   }
 
   #release(c: Connection): void {

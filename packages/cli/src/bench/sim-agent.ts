@@ -186,6 +186,8 @@ function messageType(bytes: Uint8Array, answer: string | undefined): string {
   return (answer !== undefined && ANSWERS[answer]) || decodeTeepMessage(openTeepMessage(bytes).payload).type;
 }
 
+const utf8 = new TextDecoder();
+
 /** One whole TEEP session of `device` with the TAM at `tamUrl` (its /tam endpoint). */
 export async function runSession(tamUrl: string, device: SimDevice): Promise<SessionResult> {
   const types: string[] = [];
@@ -203,7 +205,7 @@ export async function runSession(tamUrl: string, device: SimDevice): Promise<Ses
     types.push(out.type);
     res = await post(tamUrl, out.bytes);
   }
-  const now = (await device.tcStore.list()).map((tc) => new TextDecoder().decode(tc.componentIds[0]![1]!));
+  const now = (await device.tcStore.list()).map((tc) => utf8.decode(tc.componentIds[0]![1]!));
   const newlyInstalled = now.filter((n) => !device.installed.has(n));
   device.installed.clear();
   for (const n of now) device.installed.add(n);
