@@ -1,6 +1,6 @@
 /** File, stream and process-signal helpers shared by the subcommands. */
 import { readFile, writeFile } from 'node:fs/promises';
-import { CliError } from './cli-error.js';
+import { CliError, formatError } from './cli-error.js';
 
 /** Reads a whole file, or standard input for `-` or no name. */
 export async function readInput(file: string | undefined): Promise<Uint8Array> {
@@ -44,4 +44,26 @@ export async function untilInterrupted<T>(fn: (signal: AbortSignal) => Promise<T
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** How `otrp device run` reports a round of either protocol: its text, and the failure that makes it exit 1. */
+export interface RoundReport<R> {
+  readonly text: (result: R) => string;
+  readonly failure: (result: R) => Error | undefined;
+}
+
+/** `--once`: prints the round, then throws its failure (the error line, exit 1). */
+export async function reportOnce<R>(result: R, report: RoundReport<R>): Promise<void> {
+  await writeOutput('-', report.text(result));
+  const failure = report.failure(result);
+  if (failure) throw failure;
+}
+
+/** `--poll`: the `onRound` callback printing each round with its time, and its failure or error line. */
+export function roundPrinter<R>(report: RoundReport<R>): (round: { readonly n: number; readonly result?: R; readonly error?: unknown }) => void {
+  return ({ n, result, error }) => {
+    const failure = result === undefined ? undefined : report.failure(result);
+    const text = result === undefined ? '' : report.text(result);
+    process.stdout.write(`round ${n} at ${new Date().toISOString()}\n${text}${failure || error ? `${formatError(failure ?? error)}\n` : ''}`);
+  };
 }

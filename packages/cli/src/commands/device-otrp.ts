@@ -15,8 +15,8 @@
  * Also the transcript line of one relayed OTrP message (`--verbose`, and `otrp demo --protocol otrp`).
  */
 import { describeOtrpMessage, pollOtrpDevice, runOtrpOnce, type Device, type OtrpExchange, type OtrpRunResult, type OtrpTeeOutcome } from '@otrp/device';
-import { CliError, formatError } from '../cli-error.js';
-import { untilInterrupted, writeOutput } from '../io.js';
+import { CliError } from '../cli-error.js';
+import { reportOnce, roundPrinter, untilInterrupted } from '../io.js';
 
 type Change = OtrpTeeOutcome['changes'][number];
 
@@ -89,24 +89,8 @@ export interface OtrpRunFlags {
 export async function runOtrpCommand(dev: Device, flags: OtrpRunFlags): Promise<void> {
   const onExchange = flags.verbose ? (x: OtrpExchange) => process.stdout.write(`${otrpTranscriptLine(x)}\n`) : undefined;
   const options = { tamUri: flags.tam, ...(onExchange && { broker: { onExchange } }) };
-  if (flags.pollSeconds === undefined) {
-    const result = await runOtrpOnce(dev, options);
-    await writeOutput('-', otrpRoundText(result));
-    const failure = otrpRoundFailure(result);
-    if (failure) throw failure;
-    return;
-  }
+  const report = { text: otrpRoundText, failure: otrpRoundFailure };
+  if (flags.pollSeconds === undefined) return reportOnce(await runOtrpOnce(dev, options), report);
   const pollSeconds = flags.pollSeconds;
-  await untilInterrupted((signal) =>
-    pollOtrpDevice(dev, {
-      ...options,
-      intervalMs: pollSeconds * 1000,
-      signal,
-      onRound: ({ n, result, error }) => {
-        const head = `round ${n} at ${new Date().toISOString()}\n`;
-        const failure = result && otrpRoundFailure(result);
-        process.stdout.write(head + (result ? otrpRoundText(result) : '') + (failure || error ? `${formatError(failure ?? error)}\n` : ''));
-      },
-    }),
-  );
+  await untilInterrupted((signal) => pollOtrpDevice(dev, { ...options, intervalMs: pollSeconds * 1000, signal, onRound: roundPrinter(report) }));
 }

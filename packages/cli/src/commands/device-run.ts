@@ -19,8 +19,8 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { formatComponentId } from '@otrp/core';
 import { Device, parseTcId, pollDevice, runDeviceOnce, type BrokerExchange, type RunOnceResult } from '@otrp/device';
-import { CliError, formatError } from '../cli-error.js';
-import { untilInterrupted, writeOutput } from '../io.js';
+import { CliError } from '../cli-error.js';
+import { reportOnce, roundPrinter, untilInterrupted } from '../io.js';
 import { transcriptLine } from './device-transcript.js';
 import { runOtrpCommand } from './device-otrp.js';
 
@@ -135,25 +135,9 @@ export function registerDeviceRun(device: Command): void {
 
       const dev = await Device.open(resolve(dirArg), { profile });
       try {
-        if (pollSeconds === undefined) {
-          const result = await runDeviceOnce(dev, options);
-          await writeOutput('-', roundText(result));
-          const failure = roundFailure(result);
-          if (failure) throw failure;
-          return;
-        }
-        await untilInterrupted((signal) =>
-          pollDevice(dev, {
-            ...options,
-            intervalMs: pollSeconds * 1000,
-            signal,
-            onRound: ({ n, result, error }) => {
-              const head = `round ${n} at ${new Date().toISOString()}\n`;
-              const failure = result && roundFailure(result);
-              process.stdout.write(head + (result ? roundText(result) : '') + (failure || error ? `${formatError(failure ?? error)}\n` : ''));
-            },
-          }),
-        );
+        const report = { text: roundText, failure: roundFailure };
+        if (pollSeconds === undefined) return await reportOnce(await runDeviceOnce(dev, options), report);
+        await untilInterrupted((signal) => pollDevice(dev, { ...options, intervalMs: pollSeconds * 1000, signal, onRound: roundPrinter(report) }));
       } finally {
         await dev.close();
       }
