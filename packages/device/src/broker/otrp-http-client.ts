@@ -15,8 +15,8 @@
  *   4 KiB, core's OTrP JSON limit) and so is the time (default 30 s per exchange).
  * Every failure is a typed DeviceError (errors.ts).
  */
-import { BrokerContentType, BrokerHttpStatus, BrokerRedirect, BrokerTimeout, BrokerTransportFailed } from '../errors.js';
-import { readLimited } from './read-limited.js';
+import { BrokerRedirect } from '../errors.js';
+import { brokerFailure, readAnswer } from './read-limited.js';
 import { checkTamUri } from './teep-http-client.js';
 
 /** The OTrP media type (-02 §4, "the relevant OTrP content type"). */
@@ -36,12 +36,6 @@ export interface OtrpHttpClientOptions {
 }
 
 const FOLLOWED = new Set([301, 302, 307, 308]);
-
-function isOtrpMediaType(value: string | null): boolean {
-  return value !== null && value.split(';')[0]!.trim().toLowerCase() === OTRP_MEDIA_TYPE;
-}
-
-const isBrokerError = (e: unknown) => e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_BROKER_');
 
 /** Where a redirect leads, checked (-02 §4 and the rules in the module comment). */
 function redirectTarget(from: URL, location: string | null, status: number): URL {
@@ -78,8 +72,7 @@ export async function postOtrp(tamUri: string, body: Uint8Array | undefined, opt
         signal,
       });
     } catch (e) {
-      if (signal.aborted) throw new BrokerTimeout(`no answer from the TAM within ${timeoutMs} ms`, { cause: e });
-      throw new BrokerTransportFailed('cannot reach the TAM', { cause: e });
+      throw brokerFailure(e, signal, timeoutMs, 'connect');
     }
     try {
       if (response.status >= 300 && response.status < 400) {
@@ -89,18 +82,10 @@ export async function postOtrp(tamUri: string, body: Uint8Array | undefined, opt
         url = next;
         continue;
       }
-      if (response.status < 200 || response.status >= 300) throw new BrokerHttpStatus(response.status);
-      const data = await readLimited(response, options.maxResponseBytes ?? DEFAULT_OTRP_MAX_RESPONSE_BYTES);
-      if (data.length === 0) return undefined;
-      if (!isOtrpMediaType(response.headers.get('content-type'))) {
-        throw new BrokerContentType(`response content type is ${JSON.stringify(response.headers.get('content-type'))}, not ${OTRP_MEDIA_TYPE}`);
-      }
-      return data;
+      return await readAnswer(response, OTRP_MEDIA_TYPE, options.maxResponseBytes ?? DEFAULT_OTRP_MAX_RESPONSE_BYTES);
     } catch (e) {
       await response.body?.cancel().catch(() => undefined);
-      if (isBrokerError(e)) throw e;
-      if (signal.aborted) throw new BrokerTimeout(`no complete answer from the TAM within ${timeoutMs} ms`, { cause: e });
-      throw new BrokerTransportFailed('the connection to the TAM failed', { cause: e });
+      throw brokerFailure(e, signal, timeoutMs, 'answer');
     }
   }
 }

@@ -12,8 +12,8 @@
  * Every failure is a typed DeviceError (errors.ts); the Broker reports it to the Agent's
  * ProcessError and to its caller.
  */
-import { BrokerBadUri, BrokerContentType, BrokerHttpStatus, BrokerRedirect, BrokerTimeout, BrokerTransportFailed } from '../errors.js';
-import { readLimited } from './read-limited.js';
+import { BrokerBadUri, BrokerRedirect } from '../errors.js';
+import { brokerFailure, readAnswer } from './read-limited.js';
 
 /** The TEEP media type (draft-ietf-teep-protocol-26 §"Media Type Registration"). */
 export const TEEP_MEDIA_TYPE = 'application/teep+cbor';
@@ -40,13 +40,6 @@ export function checkTamUri(uri: string): URL {
   return url;
 }
 
-function isTeepMediaType(value: string | null): boolean {
-  if (value === null) return false;
-  return value.split(';')[0]!.trim().toLowerCase() === TEEP_MEDIA_TYPE;
-}
-
-const isTimeout = (e: unknown) => e instanceof Error && (e.name === 'TimeoutError' || (e.name === 'AbortError' && String((e as { cause?: unknown }).cause ?? '').includes('Timeout')));
-
 /** Posts one TEEP message (or none, to open a session) and returns the TAM's message, if any. */
 export async function postTeep(tamUri: string, body: Uint8Array | undefined, options: TeepHttpClientOptions = {}): Promise<Uint8Array | undefined> {
   const url = checkTamUri(tamUri);
@@ -64,24 +57,15 @@ export async function postTeep(tamUri: string, body: Uint8Array | undefined, opt
       signal,
     });
   } catch (e) {
-    if (isTimeout(e) || signal.aborted) throw new BrokerTimeout(`no answer from the TAM within ${timeoutMs} ms`, { cause: e });
-    throw new BrokerTransportFailed('cannot reach the TAM', { cause: e });
+    throw brokerFailure(e, signal, timeoutMs, 'connect');
   }
   try {
     if (response.status >= 300 && response.status < 400) {
       throw new BrokerRedirect(`TAM answered ${response.status} (redirects are not followed)`);
     }
-    if (response.status < 200 || response.status >= 300) throw new BrokerHttpStatus(response.status);
-    const data = await readLimited(response, options.maxResponseBytes ?? 16 * 1024 * 1024);
-    if (data.length === 0) return undefined;
-    if (!isTeepMediaType(response.headers.get('content-type'))) {
-      throw new BrokerContentType(`response content type is ${JSON.stringify(response.headers.get('content-type'))}, not ${TEEP_MEDIA_TYPE}`);
-    }
-    return data;
+    return await readAnswer(response, TEEP_MEDIA_TYPE, options.maxResponseBytes ?? 16 * 1024 * 1024);
   } catch (e) {
     await response.body?.cancel().catch(() => undefined);
-    if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_BROKER_')) throw e;
-    if (isTimeout(e) || signal.aborted) throw new BrokerTimeout(`no complete answer from the TAM within ${timeoutMs} ms`, { cause: e });
-    throw new BrokerTransportFailed('the connection to the TAM failed', { cause: e });
+    throw brokerFailure(e, signal, timeoutMs, 'answer');
   }
 }
