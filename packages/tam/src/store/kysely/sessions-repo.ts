@@ -112,6 +112,13 @@ const tokenState = prepared((db, a: { kind: string; value: Buffer }) =>
   db.selectFrom('session_tokens').select(['consumed_at']).where('kind', '=', a.kind).where('value', '=', a.value),
 );
 
+/** Why a single-use value was not consumed, from its row as read after the refused UPDATE. */
+function refusal(token: { consumed_at: unknown } | undefined, kind: string, notFound: string): Error {
+  if (!token) return new StoreNotFound(notFound);
+  if (token.consumed_at !== null) return new StoreTokenUsed(`the ${kind} was already used`);
+  return new StoreTokenExpired(`the ${kind} has expired`);
+}
+
 export class KyselySessionRepository implements SessionRepository {
   constructor(private readonly ctx: RepoContext) {}
 
@@ -196,13 +203,8 @@ export class KyselySessionRepository implements SessionRepository {
       const now = this.ctx.clock();
       return atomic(this.ctx, async (_, tx) => {
         const used = await consumeToken.first(tx, { kind: k, value: v, now });
-        if (!used) {
-          // Only explains the refusal; the decision was the UPDATE above.
-          const token = await tokenState.first(tx, { kind: k, value: v });
-          if (!token) throw new StoreNotFound(`no ${k} with that value`);
-          if (token.consumed_at !== null) throw new StoreTokenUsed(`the ${k} was already used`);
-          throw new StoreTokenExpired(`the ${k} has expired`);
-        }
+        // The refusal is only explained by the read; the decision was the UPDATE.
+        if (!used) throw refusal(await tokenState.first(tx, { kind: k, value: v }), k, `no ${k} with that value`);
         const session = (await selectSession.first(tx, { id: used.session_id }))!;
         return { token: toToken(used), session: toSession(session) };
       });
@@ -220,11 +222,8 @@ export class KyselySessionRepository implements SessionRepository {
       return atomic(this.ctx, async (_, tx) => {
         const used = await consumeOwnToken.first(tx, { ...args, now });
         if (used) return toToken(used);
-        // Only explains the refusal; the decision was the UPDATE above.
         const token = await ownTokenState.first(tx, args);
-        if (!token) throw new StoreNotFound(`session ${key} holds no such ${kinds.join(' or ')}`);
-        if (token.consumed_at !== null) throw new StoreTokenUsed(`the ${token.kind} was already used`);
-        throw new StoreTokenExpired(`the ${token.kind} has expired`);
+        throw refusal(token, token?.kind ?? kind1, `session ${key} holds no such ${kinds.join(' or ')}`);
       });
     });
   }
