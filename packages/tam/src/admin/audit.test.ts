@@ -1,19 +1,9 @@
 // GET /admin/v1/audit: newest first, cursor paging, filters; refusals and changes both land there.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testBackends } from '../store/test-support/backends.js';
-import { AUTH, adminApp, buildTc, createTestPki, json, upload } from './test-support/admin-fixture.js';
-import type { TestPki } from './test-support/admin-fixture.js';
+import { adminApp, adminTestSuite, AUTH, buildTc, createTestPki, json, upload } from './test-support/admin-fixture.js';
 
-const BACKENDS = await testBackends();
-after(async () => {
-  for (const b of BACKENDS) await b.dispose();
-});
-
-let pki: TestPki;
-before(async () => {
-  pki = await createTestPki();
-});
+const { backends: BACKENDS, pki } = await adminTestSuite();
 
 for (const backend of BACKENDS) {
   describe(`admin audit log (${backend.name})`, { skip: backend.skip }, () => {

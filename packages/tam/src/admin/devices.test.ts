@@ -1,21 +1,12 @@
 // /admin/v1/devices: list with inventory, get with effective policies, block / unblock / decommission.
 // Every backend.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex } from '@otrp/core';
 import { fakeClock, testBackends, utf8 } from '../store/test-support/backends.js';
-import { AUTH, adminApp, buildTc, createTestPki, json, upload } from './test-support/admin-fixture.js';
-import type { TestPki } from './test-support/admin-fixture.js';
+import { adminApp, adminTestSuite, AUTH, buildTc, json, upload } from './test-support/admin-fixture.js';
 
-const BACKENDS = await testBackends();
-after(async () => {
-  for (const b of BACKENDS) await b.dispose();
-});
-
-let pki: TestPki;
-before(async () => {
-  pki = await createTestPki();
-});
+const { backends: BACKENDS, pki } = await adminTestSuite();
 
 for (const backend of BACKENDS) {
   describe(`admin devices (${backend.name})`, { skip: backend.skip }, () => {

@@ -1,19 +1,10 @@
 // /admin/v1/policies: set (create / replace), list with filters, get, delete; scope checks. Every backend.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testBackends, utf8 } from '../store/test-support/backends.js';
-import { AUTH, adminApp, buildTc, createTestPki, json, upload } from './test-support/admin-fixture.js';
-import type { TestPki } from './test-support/admin-fixture.js';
+import { adminApp, adminTestSuite, AUTH, buildTc, json, upload } from './test-support/admin-fixture.js';
 
-const BACKENDS = await testBackends();
-after(async () => {
-  for (const b of BACKENDS) await b.dispose();
-});
-
-let pki: TestPki;
-before(async () => {
-  pki = await createTestPki();
-});
+const { backends: BACKENDS, pki } = await adminTestSuite();
 
 const HWMODEL_HEX = Buffer.from('model-x').toString('hex');
 

@@ -1,20 +1,10 @@
 // /admin/v1/tcs reads and changes: list, get, envelope download, deprecate, delete (409 while a
 // policy names the TC). Every backend.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testBackends } from '../store/test-support/backends.js';
-import { AUTH, adminApp, buildTc, createTestPki, json, upload } from './test-support/admin-fixture.js';
-import type { TestPki } from './test-support/admin-fixture.js';
+import { adminApp, adminTestSuite, AUTH, buildTc, json, upload } from './test-support/admin-fixture.js';
 
-const BACKENDS = await testBackends();
-after(async () => {
-  for (const b of BACKENDS) await b.dispose();
-});
-
-let pki: TestPki;
-before(async () => {
-  pki = await createTestPki();
-});
+const { backends: BACKENDS, pki } = await adminTestSuite();
 
 for (const backend of BACKENDS) {
   describe(`admin TCs (${backend.name})`, { skip: backend.skip }, () => {

@@ -1,25 +1,15 @@
 // POST /admin/v1/tcs with an OTrP TA package (application/vnd.otrp-ta+json, or JSON with format
 // otrp-ta): accepted only when its spcert is a TC signer's under the TC-Signer CA; version = sequence
 // number (no rollback); every refusal audited, no state change. Every store backend.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { toHex } from '@otrp/core';
-import { testBackends } from '../store/test-support/backends.js';
 import type { Store } from '../store/store.js';
 import { encodeOtrpTaPackage, TA_PACKAGE_LIMITS, type OtrpTaPackage } from '../otrp/ta-package.js';
-import { AUTH, adminApp, createTestPki, issueTestSigner, json, revokingCrl, trustWithSignerCrl } from './test-support/admin-fixture.js';
-import type { TestPki } from './test-support/admin-fixture.js';
+import { adminApp, adminTestSuite, AUTH, createTestPki, issueTestSigner, json, revokingCrl, trustWithSignerCrl } from './test-support/admin-fixture.js';
 
-const BACKENDS = await testBackends();
-after(async () => {
-  for (const b of BACKENDS) await b.dispose();
-});
-
-let pki: TestPki;
-before(async () => {
-  pki = await createTestPki();
-});
+const { backends: BACKENDS, pki } = await adminTestSuite();
 
 const te = (s: string) => new TextEncoder().encode(s);
 

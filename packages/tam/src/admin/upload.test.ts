@@ -1,24 +1,12 @@
 // POST /admin/v1/tcs: accepted only from a signer chaining to the TC-Signer CA; every refusal audited,
 // no state change. Runs on every store backend (SQLite in memory; PostgreSQL when reachable).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeCbor, encodeCbor, toHex } from '@otrp/core';
-import { testBackends } from '../store/test-support/backends.js';
 import type { Store } from '../store/store.js';
-import {
-  AUTH, adminApp, buildTc, createTestPki, issueTestSigner, json, revokingCrl, trustWithSignerCrl, upload,
-} from './test-support/admin-fixture.js';
-import type { TestPki } from './test-support/admin-fixture.js';
+import { adminApp, adminTestSuite, AUTH, buildTc, createTestPki, issueTestSigner, json, revokingCrl, trustWithSignerCrl, upload } from './test-support/admin-fixture.js';
 
-const BACKENDS = await testBackends();
-after(async () => {
-  for (const b of BACKENDS) await b.dispose();
-});
-
-let pki: TestPki;
-before(async () => {
-  pki = await createTestPki();
-});
+const { backends: BACKENDS, pki } = await adminTestSuite();
 
 /** The refusal entries of the admin upload route, newest first. */
 async function uploadAudit(store: Store) {

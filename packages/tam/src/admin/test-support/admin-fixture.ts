@@ -3,6 +3,7 @@
  * signed with core's SUIT builder (x5chain in the protected header), and a TAM HTTP server whose
  * admin scope is the real registerAdminApi over a real store.
  */
+import { after } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import {
   buildEnvelope, coseKeyFromPkcs8, createCrl, createPki, crlPaths, decodeCertificateChainPem, decodePem, exportPrivateKeyPem, generateKeyPair,
@@ -12,6 +13,7 @@ import type { CaHandle, CoseKey, TrustAnchor } from '@otrp/core';
 import { createTamHttpServer } from '../../http/server.js';
 import { CountingTam } from '../../http/test-support/counting-tam.js';
 import type { Store } from '../../store/store.js';
+import { testBackends, type TestBackend } from '../../store/test-support/backends.js';
 import { registerAdminApi } from '../admin-api.js';
 import type { AdminApiDeps } from '../admin-deps.js';
 import type { SignerTrust } from '../upload-check.js';
@@ -45,6 +47,18 @@ async function caHandle(files: ReadonlyMap<string, string>, dir: string): Promis
 }
 
 /** A fresh PKI (root, branch CAs, TC signer) as `otrp pki init --alg ESP256` makes it. */
+/**
+ * What every admin test file starts with: the store backends to run against (disposed when the
+ * file's tests end) and a test PKI.
+ */
+export async function adminTestSuite(): Promise<{ readonly backends: TestBackend[]; readonly pki: TestPki }> {
+  const backends = await testBackends();
+  after(async () => {
+    for (const b of backends) await b.dispose();
+  });
+  return { backends, pki: await createTestPki() };
+}
+
 export async function createTestPki(): Promise<TestPki> {
   const { files: list } = await createPki({ alg: 'ESP256', tamUri: 'https://tam.example/tam' });
   const files = new Map(list.map((f) => [f.path, f.contents]));
