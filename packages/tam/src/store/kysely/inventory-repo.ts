@@ -4,14 +4,14 @@
  * what is confirmed installed, and the change sent but not yet confirmed. An install counts as done
  * only when a later tc-list or a Success with its SUIT report shows it (issue 5).
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { StoreNotFound } from '../errors.js';
 import type { EpochMs, InventoryEntry, PendingChange, Protocol, TcListEntry } from '../records.js';
 import type { InventoryRepository } from '../store.js';
 import { checkBytes, checkId, checkOneOf, checkUint, checkUintOrNull, fromBuffer, hex, num, numOrNull, toBuffer } from './codec.js';
 import { atomic, guard, type RepoContext } from './context.js';
 import { prepared } from './prepared.js';
-import type { Schema } from './schema.js';
+import type { InventoryTable, Schema } from './schema.js';
 import { PROTOCOLS } from './sessions-repo.js';
 
 const PENDING_ACTIONS = ['install', 'remove'] as const;
@@ -31,6 +31,8 @@ const entryOfComponent = prepared((db, a: { deviceId: string; protocol: string; 
   entriesQuery(db, a.deviceId).where('i.protocol', '=', a.protocol).where('i.component_id', '=', a.componentId),
 );
 
+type EntryRow = Selectable<InventoryTable> & { tc_id: string | null };
+
 async function selectEntries(ctx: RepoContext, deviceId: string, protocol?: Protocol, componentId?: Buffer): Promise<InventoryEntry[]> {
   const rows =
     protocol === undefined
@@ -38,24 +40,26 @@ async function selectEntries(ctx: RepoContext, deviceId: string, protocol?: Prot
       : componentId === undefined
         ? await entriesOfProtocol.rows(ctx, { deviceId, protocol })
         : await entryOfComponent.rows(ctx, { deviceId, protocol, componentId });
-  return rows.map((r) => {
-    const pending =
-      r.pending_action === null
-        ? null
-        : { action: r.pending_action as 'install' | 'remove', sequenceNumber: numOrNull(r.pending_seq), since: num(r.pending_at ?? r.updated_at) };
-    return {
-      deviceId: r.device_id,
-      protocol: r.protocol as Protocol,
-      componentId: fromBuffer(r.component_id),
-      tcId: r.tc_id,
-      state: pending === null ? 'installed' : pending.action === 'install' ? 'pending-install' : 'pending-remove',
-      installed: num(r.installed) === 1,
-      sequenceNumber: numOrNull(r.installed_seq),
-      pending,
-      securityDomainId: r.security_domain_id,
-      updatedAt: num(r.updated_at),
-    };
-  });
+  return rows.map(toEntry);
+}
+
+function toEntry(r: EntryRow): InventoryEntry {
+  const pending =
+    r.pending_action === null
+      ? null
+      : { action: r.pending_action as 'install' | 'remove', sequenceNumber: numOrNull(r.pending_seq), since: num(r.pending_at ?? r.updated_at) };
+  return {
+    deviceId: r.device_id,
+    protocol: r.protocol as Protocol,
+    componentId: fromBuffer(r.component_id),
+    tcId: r.tc_id,
+    state: pending === null ? 'installed' : pending.action === 'install' ? 'pending-install' : 'pending-remove',
+    installed: num(r.installed) === 1,
+    sequenceNumber: numOrNull(r.installed_seq),
+    pending,
+    securityDomainId: r.security_domain_id,
+    updatedAt: num(r.updated_at),
+  };
 }
 
 /**
@@ -75,9 +79,6 @@ async function lockDevice(ctx: RepoContext, deviceId: string): Promise<void> {
 // The other statements of every exchange, compiled once (prepared.ts).
 type Key = { deviceId: string; protocol: Protocol; componentId: Buffer };
 const deviceExists = prepared((db, a: { id: string }) => db.selectFrom('devices').select('id').where('id', '=', a.id));
-const rowsOfProtocol = prepared((db, a: { deviceId: string; protocol: string }) =>
-  db.selectFrom('inventory').selectAll().where('device_id', '=', a.deviceId).where('protocol', '=', a.protocol),
-);
 const rowOf = prepared((db, a: Key) =>
   db.selectFrom('inventory').selectAll().where('device_id', '=', a.deviceId).where('protocol', '=', a.protocol).where('component_id', '=', a.componentId),
 );
@@ -209,7 +210,11 @@ export class KyselyInventoryRepository implements InventoryRepository {
       }
       return atomic(this.ctx, async (_, tx) => {
         await lockDevice(tx, key);
-        for (const row of await rowsOfProtocol.rows(tx, { deviceId: key, protocol })) {
+        // The rows with their TC ids: when nothing changes (a device listing what it had, the usual
+        // case) they are the answer, without a second read.
+        const rows = await entriesOfProtocol.rows(tx, { deviceId: key, protocol });
+        let changed = false;
+        for (const row of rows) {
           const k: Key = { deviceId: key, protocol, componentId: row.component_id };
           const id = hex(row.component_id);
           const shown = listed.get(id);
@@ -220,16 +225,17 @@ export class KyselyInventoryRepository implements InventoryRepository {
           if (row.pending_action === 'remove') pendingDone = shown === undefined;
           if (shown === undefined && (row.pending_action === null || pendingDone)) {
             await deleteRow.execute(tx, k);
+            changed = true;
             continue;
           }
           const installed = shown === undefined ? 0 : 1;
           const seq = shown === undefined ? null : shown.seq;
-          // The usual case, a device listing what it had: no write.
           if (!pendingDone && num(row.installed) === installed && numOrNull(row.installed_seq) === seq) continue;
           await (pendingDone ? setInstalledNotPending : setInstalled).execute(tx, { ...k, installed, seq, at: when });
+          changed = true;
         }
         for (const e of listed.values()) await insertInstalled.execute(tx, { deviceId: key, protocol, componentId: e.componentId, seq: e.seq, at: when });
-        return selectEntries(tx, key, protocol);
+        return changed || listed.size > 0 ? selectEntries(tx, key, protocol) : rows.map(toEntry);
       });
     });
   }

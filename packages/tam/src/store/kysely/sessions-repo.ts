@@ -62,24 +62,28 @@ function tokenRow(sessionId: string, t: NewSessionToken, now: EpochMs) {
 
 // The statements of every TEEP exchange, compiled once (prepared.ts).
 // (An insert names every column: `values(args)` would see no keys on the argument markers.)
+// A write returns only the columns its caller does not already hold: SQLite's RETURNING * costs
+// more than the write itself (BENCHMARKS.md, fifth round).
 type SessionRow = Insertable<SessionsTable>;
 type TokenRow = Insertable<SessionTokensTable>;
 const insertSession = prepared((db, a: SessionRow) =>
   db
     .insertInto('sessions')
-    .values({ id: a.id, protocol: a.protocol, device_id: a.device_id, state: a.state, created_at: a.created_at, updated_at: a.updated_at, expires_at: a.expires_at })
-    .returningAll(),
+    .values({ id: a.id, protocol: a.protocol, device_id: a.device_id, state: a.state, created_at: a.created_at, updated_at: a.updated_at, expires_at: a.expires_at }),
 );
 const selectSession = prepared((db, a: { id: string }) => db.selectFrom('sessions').selectAll().where('id', '=', a.id));
 const sessionExists = prepared((db, a: { id: string }) => db.selectFrom('sessions').select('id').where('id', '=', a.id));
 const updateSession = prepared((db, a: { id: string; state: Buffer; deviceId: string | null; expiresAt: number; now: number }) =>
-  db.updateTable('sessions').set({ state: a.state, device_id: a.deviceId, expires_at: a.expiresAt, updated_at: a.now }).where('id', '=', a.id).returningAll(),
+  db
+    .updateTable('sessions')
+    .set({ state: a.state, device_id: a.deviceId, expires_at: a.expiresAt, updated_at: a.now })
+    .where('id', '=', a.id)
+    .returning(['protocol', 'created_at']),
 );
 const insertToken = prepared((db, a: TokenRow) =>
   db
     .insertInto('session_tokens')
-    .values({ kind: a.kind, value: a.value, session_id: a.session_id, created_at: a.created_at, expires_at: a.expires_at, consumed_at: a.consumed_at })
-    .returningAll(),
+    .values({ kind: a.kind, value: a.value, session_id: a.session_id, created_at: a.created_at, expires_at: a.expires_at, consumed_at: a.consumed_at }),
 );
 const selectTokens = prepared((db, a: { sessionId: string }) =>
   db.selectFrom('session_tokens').selectAll().where('session_id', '=', a.sessionId).orderBy('created_at').orderBy('kind').orderBy('value'),
@@ -92,7 +96,7 @@ const consumeToken = prepared((db, a: { kind: string; value: Buffer; now: number
     .where('value', '=', a.value)
     .where('consumed_at', 'is', null)
     .where('expires_at', '>', a.now)
-    .returningAll(),
+    .returning(['session_id', 'created_at', 'expires_at']),
 );
 const consumeOwnToken = prepared((db, a: { sessionId: string; kind1: string; kind2: string; value: Buffer; now: number }) =>
   db
@@ -103,7 +107,7 @@ const consumeOwnToken = prepared((db, a: { sessionId: string; kind1: string; kin
     .where('session_id', '=', a.sessionId)
     .where('consumed_at', 'is', null)
     .where('expires_at', '>', a.now)
-    .returningAll(),
+    .returning(['kind', 'created_at', 'expires_at']),
 );
 const ownTokenState = prepared((db, a: { sessionId: string; kind1: string; kind2: string; value: Buffer }) =>
   db.selectFrom('session_tokens').select(['kind', 'consumed_at']).where('kind', 'in', [a.kind1, a.kind2]).where('value', '=', a.value).where('session_id', '=', a.sessionId),
@@ -137,9 +141,9 @@ export class KyselySessionRepository implements SessionRepository {
       };
       const tokenRows = tokens.map((t) => tokenRow(id, t, now));
       return atomic(this.ctx, async (_, tx) => {
-        const row = (await insertSession.first(tx, session))!;
+        await insertSession.execute(tx, session);
         for (const t of tokenRows) await insertToken.execute(tx, t);
-        return toSession(row);
+        return toSession(session);
       });
     });
   }
@@ -159,10 +163,13 @@ export class KyselySessionRepository implements SessionRepository {
       const expiresAt = update.expiresAt === undefined ? undefined : checkUint(update.expiresAt, 'expiresAt');
       const now = this.ctx.clock();
       // The end of every exchange changes all three: that shape is prepared.
+      if (state !== undefined && deviceId !== undefined && expiresAt !== undefined) {
+        const kept = await updateSession.first(this.ctx, { id: key, state, deviceId, expiresAt, now });
+        if (!kept) throw new StoreNotFound(`no session with id ${key}`);
+        return toSession({ ...kept, id: key, device_id: deviceId, state, updated_at: now, expires_at: expiresAt });
+      }
       const row =
-        state !== undefined && deviceId !== undefined && expiresAt !== undefined
-          ? await updateSession.first(this.ctx, { id: key, state, deviceId, expiresAt, now })
-          : await this.ctx.db
+        await this.ctx.db
               .updateTable('sessions')
               .set({
                 ...(state === undefined ? {} : { state }),
@@ -184,7 +191,8 @@ export class KyselySessionRepository implements SessionRepository {
       const row = tokenRow(key, token, this.ctx.clock());
       return atomic(this.ctx, async (_, tx) => {
         if (!(await sessionExists.first(tx, { id: key }))) throw new StoreNotFound(`no session with id ${key}`);
-        return toToken((await insertToken.first(tx, row))!);
+        await insertToken.execute(tx, row);
+        return toToken(row);
       });
     });
   }
@@ -206,7 +214,7 @@ export class KyselySessionRepository implements SessionRepository {
         // The refusal is only explained by the read; the decision was the UPDATE.
         if (!used) throw refusal(await tokenState.first(tx, { kind: k, value: v }), k, `no ${k} with that value`);
         const session = (await selectSession.first(tx, { id: used.session_id }))!;
-        return { token: toToken(used), session: toSession(session) };
+        return { token: toToken({ ...used, kind: k, value: v, consumed_at: now }), session: toSession(session) };
       });
     });
   }
@@ -221,7 +229,7 @@ export class KyselySessionRepository implements SessionRepository {
       const now = this.ctx.clock();
       return atomic(this.ctx, async (_, tx) => {
         const used = await consumeOwnToken.first(tx, { ...args, now });
-        if (used) return toToken(used);
+        if (used) return toToken({ ...used, value: args.value, session_id: key, consumed_at: now });
         const token = await ownTokenState.first(tx, args);
         throw refusal(token, token?.kind ?? kind1, `session ${key} holds no such ${kinds.join(' or ')}`);
       });
