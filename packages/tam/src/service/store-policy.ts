@@ -14,7 +14,7 @@
  *      deprecated TCs are never sent;
  *   4. the Agent's own unneeded-manifest-list is granted unless a `required` policy names the TC.
  */
-import { componentKeyHex, type CatalogEntry, type TcCatalog } from './tc-catalog.js';
+import { componentKeyHex, type CatalogComponent, type CatalogEntry, type TcCatalog } from './tc-catalog.js';
 import type { ExchangeFacts, SentChange } from './exchange.js';
 import { bytesEqual, fromHex, toHex } from '@otrp/core';
 import type { CborMap, PolicyDecision, PolicyInput as TeepPolicyInput, TamPolicy, UpdateOutcome, SuitComponentIdentifier } from '@otrp/core';
@@ -64,8 +64,8 @@ export class StorePolicy implements TamPolicy {
       const full = await this.tx.trustedComponents.get(head.id);
       if (full !== undefined) entries.set(full.id, { tc: full, entry: this.catalog.entry(full) });
     }
-    const listed: Listed[] = input.tcList.map(readTcInfo).filter((l): l is Listed => l !== undefined);
-    await this.tx.inventory.replaceFromTcList(device.id, inventoryOf(listed, [...entries.values()]), { protocol: 'teep', at: this.now });
+    const listed = listedByKey(input.tcList);
+    await this.tx.inventory.replaceFromTcList(device.id, inventoryOf(listed, entries), { protocol: 'teep', at: this.now });
 
     const requested = new Set(input.requestedTcList.map((r) => componentKeyHex(r.componentId)));
     const manifests: Uint8Array[] = [];
@@ -91,11 +91,13 @@ export class StorePolicy implements TamPolicy {
         this.ex.sent.push(change(tc, 'remove', null));
       }
     }
+    const byManifestKey = new Map<string, Known>();
+    for (const k of entries.values()) if (!byManifestKey.has(k.entry.manifestKey)) byManifestKey.set(k.entry.manifestKey, k);
     for (const id of input.unneededManifestList) {
       const key = componentKeyHex(id);
       if (requiredKeys.has(key) || removeKeys.has(key)) continue;
       unneeded.push(id);
-      const known = [...entries.values()].find((e) => e.entry.manifestKey === key);
+      const known = byManifestKey.get(key);
       this.ex.sent.push(known ? change(known.tc, 'remove', null) : { tcId: null, componentId: key, action: 'remove', sequenceNumber: null });
     }
     return { manifests, unneeded };
@@ -148,19 +150,32 @@ function readTcInfo(m: CborMap): Listed | undefined {
   return { key: componentKeyHex(id as Uint8Array[]), ...(digest instanceof Uint8Array && { digest: toHex(digest) }) };
 }
 
-function matches(entry: CatalogEntry, l: Listed): boolean {
-  return entry.components.some((c) => c.key === l.key);
+/** The usable tc-list entries by component key (a key may be listed more than once). */
+type ListedByKey = ReadonlyMap<string, readonly Listed[]>;
+
+function listedByKey(tcList: readonly CborMap[]): ListedByKey {
+  const out = new Map<string, Listed[]>();
+  for (const m of tcList) {
+    const l = readTcInfo(m);
+    if (l === undefined) continue;
+    const same = out.get(l.key);
+    if (same === undefined) out.set(l.key, [l]);
+    else same.push(l);
+  }
+  return out;
 }
 
-function installedAny(entry: CatalogEntry, listed: readonly Listed[]): boolean {
-  return listed.some((l) => matches(entry, l));
+function installedAny(entry: CatalogEntry, listed: ListedByKey): boolean {
+  return entry.components.some((c) => listed.has(c.key));
 }
 
-function installedCurrent(entry: CatalogEntry, listed: readonly Listed[]): boolean {
-  return listed.some((l) => {
-    const c = entry.components.find((x) => x.key === l.key);
-    return c !== undefined && l.digest !== undefined && (l.digest === c.imageDigest || l.digest === entry.manifestDigest);
-  });
+/** Listed at the current version: with the component's image digest, or the manifest digest. */
+function isCurrent(entry: CatalogEntry, c: CatalogComponent, l: Listed): boolean {
+  return l.digest !== undefined && (l.digest === c.imageDigest || l.digest === entry.manifestDigest);
+}
+
+function installedCurrent(entry: CatalogEntry, listed: ListedByKey): boolean {
+  return entry.components.some((c) => listed.get(c.key)?.some((l) => isCurrent(entry, c, l)) === true);
 }
 
 function isRequested(entry: CatalogEntry, requested: ReadonlySet<string>): boolean {
@@ -168,11 +183,19 @@ function isRequested(entry: CatalogEntry, requested: ReadonlySet<string>): boole
 }
 
 /** tc-list -> the store's inventory rows: known TCs under their stored component id. */
-function inventoryOf(listed: readonly Listed[], known: readonly Known[]): TcListEntry[] {
-  return listed.map((l) => {
-    const k = known.find((x) => matches(x.entry, l));
-    if (k === undefined) return { componentId: fromHex(l.key), sequenceNumber: null };
-    const current = installedCurrent(k.entry, [l]);
-    return { componentId: k.tc.componentId, sequenceNumber: current ? k.tc.sequenceNumber : null };
-  });
+function inventoryOf(listed: ListedByKey, entries: ReadonlyMap<string, Known>): TcListEntry[] {
+  // Each component key belongs to the first TC (in catalog order) that installs it.
+  const owner = new Map<string, { known: Known; component: CatalogComponent }>();
+  for (const known of entries.values()) {
+    for (const component of known.entry.components) if (!owner.has(component.key)) owner.set(component.key, { known, component });
+  }
+  const out: TcListEntry[] = [];
+  for (const [key, all] of listed) {
+    const o = owner.get(key);
+    for (const l of all) {
+      if (o === undefined) out.push({ componentId: fromHex(key), sequenceNumber: null });
+      else out.push({ componentId: o.known.tc.componentId, sequenceNumber: isCurrent(o.known.entry, o.component, l) ? o.known.tc.sequenceNumber : null });
+    }
+  }
+  return out;
 }
