@@ -6,19 +6,20 @@
  *                      for install the rollout pool of TCs uploaded
  *   R timed runs       C workers driving whole exchanges for S seconds each; operation counts of the
  *                      TAM (its /admin/v1/crypto-operations) and of the devices taken around each run
- *   ceiling            counts per exchange priced with node:crypto (ceiling.ts)
+ *   ceiling            counts per exchange priced with node:crypto (ceiling.ts), and what the same
+ *                      operations took inside the processes during the runs
  *   report             the last line: `ceiling <C>/s; achieved <A>/s (<P>% of ceiling); errors: <E>`
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.js';
-import { computeCeiling, formatCeilingTable } from './ceiling.js';
-import { addCounts, countsDelta, cryptoCensus, type OperationCounts } from './crypto-census.js';
+import { computeCeiling, formatCeilingTable, formatInProcessCost, inProcessCost } from './ceiling.js';
+import { addTallyDelta, cryptoCensus, emptyTally, tallyOf, type OperationTally } from './crypto-census.js';
 import { buildTc, createFleetPki, enrolDevice, loadFleetPki, type FleetPki } from './fleet.js';
 import { bar, createProgress } from './progress.js';
 import { simulateDevice, type SimDevice } from './sim-agent.js';
-import { setPolicy, startOwnTam, linkExternalTam, tamCounts, uploadTc, type TamLink } from './tam-link.js';
+import { setPolicy, startOwnTam, linkExternalTam, tamOperations, uploadTc, type TamLink } from './tam-link.js';
 import { median, timedRun, type RunResult } from './timed-run.js';
 import { installWorkload, pollWorkload, type RolloutControl, type Scenario, type TcRelease } from './workload.js';
 
@@ -80,7 +81,7 @@ export async function runBench(o: BenchOptions, out: (line: string) => void): Pr
       tam = await startOwnTam(pki.dir, join(work, 'data'), o.profileTamDir ? ['--cpu-prof', '--cpu-prof-dir', o.profileTamDir] : []);
       out(`TAM: ${tam.url} (own process${tam.pid !== undefined ? ` ${tam.pid}` : ''}, SQLite, default settings)`);
     }
-    await tamCounts(tam); // fails early when the TAM does not count
+    await tamOperations(tam); // fails early when the TAM does not count
     const tamUrl = `${tam.url}/tam`;
     const runId = Math.random().toString(36).slice(2, 8);
 
@@ -132,14 +133,14 @@ export async function runBench(o: BenchOptions, out: (line: string) => void): Pr
 
     // ---- the timed runs ----
     const results: RunResult[] = [];
-    let tamOps: OperationCounts = {};
-    let deviceOps: OperationCounts = {};
+    let tamOps: OperationTally = emptyTally;
+    let deviceOps: OperationTally = emptyTally;
     let tamCpuMs: number | undefined = 0;
     let benchCpuMs = 0;
     for (let r = 1; r <= o.runs; r++) {
       await topUp();
-      const tamBefore = await tamCounts(tam);
-      const localBefore = census.counts();
+      const tamBefore = await tamOperations(tam);
+      const localBefore = tallyOf(census);
       const tamCpuBefore = await processCpuMs(tam.pid);
       const benchCpuBefore = process.cpuUsage();
       const label = `run ${r}/${o.runs}`;
@@ -157,8 +158,8 @@ export async function runBench(o: BenchOptions, out: (line: string) => void): Pr
       benchCpuMs += (benchCpu.user + benchCpu.system) / 1000;
       const tamCpuAfter = await processCpuMs(tam.pid);
       tamCpuMs = tamCpuMs !== undefined && tamCpuBefore !== undefined && tamCpuAfter !== undefined ? tamCpuMs + tamCpuAfter - tamCpuBefore : undefined;
-      deviceOps = addCounts(deviceOps, countsDelta(census.counts(), localBefore));
-      tamOps = addCounts(tamOps, countsDelta(await tamCounts(tam), tamBefore));
+      deviceOps = addTallyDelta(deviceOps, tallyOf(census), localBefore);
+      tamOps = addTallyDelta(tamOps, await tamOperations(tam), tamBefore);
       results.push(res);
       lastRate = res.inWindow / res.seconds;
       progress.done(`${label}: ${res.inWindow} exchanges in ${res.seconds} s`);
@@ -177,10 +178,11 @@ export async function runBench(o: BenchOptions, out: (line: string) => void): Pr
 
     // ---- the ceiling, priced on one core while nothing else runs ----
     progress.done('timing public-key operations with node:crypto ...');
-    const c = computeCeiling({ tam: tamOps, devices: deviceOps }, exchanges, cores);
+    const c = computeCeiling({ tam: tamOps.counts, devices: deviceOps.counts }, exchanges, cores);
     out(`public-key operations per exchange, counted over ${exchanges} exchanges, priced with node:crypto on one core:`);
     for (const line of formatCeilingTable(c)) out(line);
     out(`ceiling = ${cores} cores / ${fmt(c.microsPerExchange)} µs per exchange`);
+    out(formatInProcessCost(inProcessCost(c, { tam: tamOps.micros, devices: deviceOps.micros }, exchanges), c));
     const percent = (achieved / c.ceiling) * 100;
     out(`ceiling ${fmt(c.ceiling)}/s; achieved ${fmt(achieved)}/s (${fmt(percent)}% of ceiling); errors: ${errors}`);
     return { ceiling: c.ceiling, achieved, percent, errors };

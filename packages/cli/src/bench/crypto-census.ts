@@ -11,6 +11,18 @@ import { createCryptoCounter, type CryptoCounter } from '@otrp/tam';
 
 export type OperationCounts = Record<string, number>;
 
+/** A party's operation counts and the microseconds its provider spent in them (CryptoCounter `micros`). */
+export interface OperationTally {
+  readonly counts: OperationCounts;
+  readonly micros: OperationCounts;
+}
+
+export const emptyTally: OperationTally = { counts: {}, micros: {} };
+
+export function tallyOf(counter: Pick<CryptoCounter, 'counts' | 'micros'>): OperationTally {
+  return { counts: counter.counts(), micros: counter.micros() };
+}
+
 /** node:crypto provider that counts (give it to every simulated Agent), and all counts of this process. */
 export type CryptoCensus = CryptoCounter;
 
@@ -40,4 +52,9 @@ export function addCounts(a: OperationCounts, b: OperationCounts): OperationCoun
   const out: OperationCounts = { ...a };
   for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
   return out;
+}
+
+/** `total` plus what happened between `before` and `after`. */
+export function addTallyDelta(total: OperationTally, after: OperationTally, before: OperationTally): OperationTally {
+  return { counts: addCounts(total.counts, countsDelta(after.counts, before.counts)), micros: addCounts(total.micros, countsDelta(after.micros, before.micros)) };
 }

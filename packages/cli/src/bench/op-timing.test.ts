@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { operationSpec, timeOperation } from './op-timing.js';
-import { computeCeiling } from './ceiling.js';
+import { computeCeiling, formatInProcessCost, inProcessCost } from './ceiling.js';
 import { median } from './timed-run.js';
 
 test('counted labels map to the node:crypto operation that prices them', () => {
@@ -28,6 +28,21 @@ test('the ceiling is cores / the priced work per exchange', () => {
   assert.equal(c.microsPerExchange, work);
   assert.equal(c.ceiling, 2e6 / work);
   assert.ok(timeOperation(operationSpec('keygen X25519'), 5, 1) > 0);
+});
+
+test('in-process cost: the timed rows per exchange by party, against the same rows priced', () => {
+  const c = computeCeiling({ tam: { 'sign ESP256': 20 }, devices: { 'verify ESP256': 20, 'subtle verify ECDSA P-256 SHA-256': 10 } }, 10, 2);
+  const sign = c.rows.find((r) => r.label === 'sign ESP256')!;
+  const verify = c.rows.find((r) => r.label === 'verify ESP256')!;
+  // 10 exchanges: the TAM spent 3000 µs signing, the devices 5000 µs verifying; WebCrypto is untimed.
+  const k = inProcessCost(c, { tam: { 'sign ESP256': 3000 }, devices: { 'verify ESP256': 5000 } }, 10);
+  assert.equal(k.tam, 300);
+  assert.equal(k.devices, 500);
+  assert.equal(k.priced, sign.perExchange * sign.micros + verify.perExchange * verify.micros);
+  assert.equal(k.untimed, 1);
+  const line = formatInProcessCost(k, c);
+  assert.match(line, /^in the processes the same operations took 800\.0 µs per exchange \(TAM 300\.0, devices 500\.0\), [0-9.]+x their price above: that work alone allows 2500\.0\/s \([0-9.]+% of ceiling\); 1 untimed row left out$/);
+  assert.equal(formatInProcessCost(inProcessCost(c, { tam: {}, devices: {} }, 10), c), 'in the processes: no operation was timed');
 });
 
 test('median of odd and even counts', () => {

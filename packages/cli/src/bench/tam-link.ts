@@ -8,7 +8,7 @@
 import { CliError } from '../cli-error.js';
 import { adminClient, type AdminClient } from '../commands/tam-client.js';
 import { spawnTamServe } from '../tam-process.js';
-import type { OperationCounts } from './crypto-census.js';
+import type { OperationCounts, OperationTally } from './crypto-census.js';
 
 export interface TamLink {
   /** Base URL, e.g. http://127.0.0.1:PORT (TEEP at /tam). */
@@ -46,10 +46,12 @@ export async function setPolicy(tam: TamLink, tcId: string, action: 'required' |
   await tam.admin.request('POST', '/policies', { json: { tcId, action, scope: { kind: 'all' } } });
 }
 
-/** The TAM's public-key operation counts since it started. */
-export async function tamCounts(tam: TamLink): Promise<OperationCounts> {
+/** The TAM's public-key operation counts (and their time in the TAM) since it started. */
+export async function tamOperations(tam: TamLink): Promise<OperationTally> {
   try {
-    return (await tam.admin.request<{ counts: OperationCounts }>('GET', '/crypto-operations')).counts;
+    const r = await tam.admin.request<{ counts: OperationCounts; micros?: OperationCounts }>('GET', '/crypto-operations');
+    // (A TAM of an earlier version serves counts only.)
+    return { counts: r.counts, micros: r.micros ?? {} };
   } catch (e) {
     if (e instanceof CliError && e.code === 'ERR_HTTP_NOT_FOUND') {
       throw new CliError('ERR_BENCH_TAM', 'the TAM does not count its operations: start it with OTRP_COUNT_CRYPTO=1', { cause: e });

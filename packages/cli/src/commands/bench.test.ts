@@ -23,6 +23,10 @@ test('otrp bench: install on 4 devices, concurrency 2, one run of 2 s', { timeou
   // The counted operations were listed, for both parties.
   assert.match(r.stdout, /^ {2}tam {5}verify ESP256 /m);
   assert.match(r.stdout, /^ {2}devices sign ESP256 /m);
+  // Both processes timed their operations (the TAM serves its times with the counts).
+  const inProcess = /^in the processes the same operations took [0-9.]+ µs per exchange \(TAM ([0-9.]+), devices ([0-9.]+)\), /m.exec(r.stdout);
+  assert.ok(inProcess, r.stdout);
+  assert.ok(Number(inProcess[1]) > 0 && Number(inProcess[2]) > 0, inProcess[0]);
 });
 
 test('otrp bench refuses fewer devices than the concurrency', async () => {

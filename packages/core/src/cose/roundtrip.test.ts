@@ -183,8 +183,13 @@ test('countingCryptoProvider counts public-key operations by kind and algorithm'
   await decryptEncrypt(e, rcpt, { provider: counting });
   assert.deepEqual(counting.counts(), { 'keygen P-256': 1, 'sign ES256': 1, 'verify ES256': 2, 'keygen X25519': 1, 'ecdh X25519': 2 });
   assert.equal(counting.total('verify'), 2);
+  // node:crypto computes inside the call: every counted label has spent time there.
+  const micros = counting.micros();
+  assert.deepEqual(Object.keys(micros).sort(), Object.keys(counting.counts()).sort());
+  for (const [label, us] of Object.entries(micros)) assert.ok(us > 0, `${label}: ${us} µs`);
   counting.reset();
   assert.deepEqual(counting.counts(), {});
+  assert.deepEqual(counting.micros(), {});
 });
 
 test('decoded once: decodeSign1Item / decodeSignItem match decodeSign1 / decodeSign, and verifying what they return checks the signature', async () => {

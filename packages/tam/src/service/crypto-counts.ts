@@ -7,10 +7,13 @@
  * and CRL checks call it directly, not through a COSE provider, and the ceiling must include them.
  * The counts are served at `GET /admin/v1/crypto-operations` (bearer token, like every admin route):
  *
- *   { "counts": { "verify ESP256": 1200, "subtle verify ECDSA P-256 SHA-256": 2400, ... } }
+ *   { "counts": { "verify ESP256": 1200, "subtle verify ECDSA P-256 SHA-256": 2400, ... },
+ *     "micros": { "verify ESP256": 228000.5, ... } }
  *
  * Keys are `"<kind> <alg or curve>"` (countingCryptoProvider) and `"subtle <kind> <algorithm>"` for
  * WebCrypto; counts only grow (a client takes differences). Symmetric operations are not counted.
+ * `micros` is the time the provider's operations took inside this process (countingCryptoProvider
+ * `micros`); WebCrypto operations are asynchronous and only counted.
  */
 import type { FastifyInstance } from 'fastify';
 import { countingCryptoProvider } from '@otrp/core';
@@ -25,6 +28,8 @@ export const CRYPTO_OPERATIONS_ROUTE = '/crypto-operations';
 export interface CryptoCounter {
   readonly provider: CryptoProvider;
   counts(): Record<string, number>;
+  /** Microseconds spent in the provider's public-key operations, by the same keys (no `subtle` ones). */
+  micros(): Record<string, number>;
 }
 
 type AlgorithmLike = string | { name?: string; hash?: string | { name?: string }; namedCurve?: string };
@@ -77,6 +82,7 @@ export function createCryptoCounter(inner: CryptoProvider): CryptoCounter {
   return {
     provider: counting,
     counts: () => ({ ...counting.counts(), ...Object.fromEntries(subtleCounts) }),
+    micros: () => counting.micros(),
   };
 }
 
@@ -89,11 +95,14 @@ export function registerCryptoOperationsRoute(scope: FastifyInstance, counter: C
       response: {
         200: {
           type: 'object',
-          required: ['counts'],
-          properties: { counts: { type: 'object', additionalProperties: { type: 'integer' } } },
+          required: ['counts', 'micros'],
+          properties: {
+            counts: { type: 'object', additionalProperties: { type: 'integer' } },
+            micros: { type: 'object', additionalProperties: { type: 'number' } },
+          },
         },
       },
     },
-    handler: async () => ({ counts: counter.counts() }),
+    handler: async () => ({ counts: counter.counts(), micros: counter.micros() }),
   });
 }
