@@ -83,12 +83,15 @@ for (const backend of BACKENDS) {
       const clock = fakeClock();
       const store = await backend.open({ clock: clock.now });
       await store.devices.create({ id: 'd' });
-      const a = await store.devices.recordAttestation('d', 'affirming', { hwmodel: 'm', claims: [1, 2] });
+      assert.equal(await store.devices.recordAttestation('d', 'affirming', { hwmodel: 'm', claims: [1, 2] }), undefined);
+      const a = (await store.devices.get('d'))!;
       assert.equal(a.lastAttestationResult, 'affirming');
       assert.deepEqual(a.lastAttestationDetail, { hwmodel: 'm', claims: [1, 2] });
       assert.equal(a.lastAttestationAt, clock.now());
       assert.equal(a.lastSeenAt, clock.now());
-      const t = await store.devices.touch('d', clock.now() + 5);
+      assert.equal(a.updatedAt, clock.now());
+      assert.equal(await store.devices.touch('d', clock.now() + 5), undefined);
+      const t = (await store.devices.get('d'))!;
       assert.equal(t.lastSeenAt, clock.now() + 5);
       assert.equal(t.lastAttestationAt, clock.now());
       assert.equal((await store.devices.setBlocked('d', true)).blocked, true);

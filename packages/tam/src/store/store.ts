@@ -50,9 +50,13 @@ export interface DeviceRepository {
   list(options?: ListOptions & { blocked?: boolean; includeDecommissioned?: boolean }): Promise<DeviceRecord[]>;
   /** Changes the given identity fields only. */
   updateIdentity(id: string, identity: DeviceIdentity): Promise<DeviceRecord>;
-  /** Stores the result of an appraisal and counts as a sighting. */
-  recordAttestation(id: string, result: string, detail?: JsonValue, at?: EpochMs): Promise<DeviceRecord>;
-  touch(id: string, at?: EpochMs): Promise<DeviceRecord>;
+  /**
+   * Stores the result of an appraisal and counts as a sighting. Like `touch`, it runs for every
+   * message and returns nothing (`get` reads the row): returning it cost more than the write.
+   */
+  recordAttestation(id: string, result: string, detail?: JsonValue, at?: EpochMs): Promise<void>;
+  /** Records a sighting (last seen at `at`, default now). */
+  touch(id: string, at?: EpochMs): Promise<void>;
   setBlocked(id: string, blocked: boolean): Promise<DeviceRecord>;
   /** Marks the device decommissioned (one-way; the row stays for the audit trail). */
   decommission(id: string, at?: EpochMs): Promise<DeviceRecord>;
