@@ -267,7 +267,7 @@ export { TEEP_KDF_OTHER, encryptToTam, decryptFromAgent, isEncryptedToTam } from
 export { protectReport, openReport, checkReportNonces } from './teep/suit-reports.js';
 export { processConnect, processTeepMessage as processTamTeepMessage } from './teep/tam-session.js';
 export type {
-  AttestationModel, TamConfig, TamContext, ConnectContext, TamPhase, OutstandingRequest, TamSessionState, TeepOutbound, TamEvent, TamStepResult,
+  AttestationModel, TamConfig, TamContext, MessageContext, ConnectContext, TamPhase, OutstandingRequest, TamSessionState, TeepOutbound, TamEvent, TamStepResult,
 } from './teep/tam-types.js';
 export {
   createAgentSession, requestTA, unrequestTA, requestPolicyCheck, processError, processTeepMessage as processAgentTeepMessage,

@@ -9,7 +9,8 @@ import { encodeReport } from '../suit/report.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
 import { createSign1 } from '../cose/sign1.js';
 import type { CoseKey } from '../cose/key.js';
-import { encodeTeepMessage, type TeepMessage } from './messages/teep-message.js';
+import { decodeTeepMessage, encodeTeepMessage, type TeepMessage } from './messages/teep-message.js';
+import { openTeepMessage } from './secured-message.js';
 import { createAgentSession, processTeepMessage as agentProcess } from './agent-session.js';
 import { processConnect, processTeepMessage as tamProcess } from './tam-session.js';
 import { signTeepPayload } from './cipher-suites.js';
@@ -54,6 +55,25 @@ test('TAM: a QueryResponse with a bad signature is dropped (ERR_COSE_SIGNATURE_I
   // Nothing was consumed: the genuine answer is still accepted.
   const ok = await tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 });
   assert.equal(ok.state.phase, 'closed');
+});
+
+test('TAM: a message the caller decoded is verified as always and used only when its payload is the one that verified', async () => {
+  const w = await makeWorld({ model: 'passport' }, await keys());
+  const r = await firstRound(w);
+  const opened = openTeepMessage(r.response.bytes);
+  const message = decodeTeepMessage(opened.payload, { profile: 'draft-26' });
+  const reused = await tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0, decoded: { opened, message } });
+  assert.equal(reused.state.phase, 'closed');
+  // Tampered bytes opened by the caller: the signature check still refuses them (nothing consumed).
+  const r2 = await firstRound(w);
+  const opened2 = openTeepMessage(r2.response.bytes);
+  const message2 = decodeTeepMessage(opened2.payload, { profile: 'draft-26' });
+  const bad = openTeepMessage(flipLast(r2.response.bytes));
+  await rejects(tamProcess(w.tam, r2.tamState, r2.response.bytes, { now: T0, decoded: { opened: bad, message: message2 } }), 'ERR_COSE_SIGNATURE_INVALID');
+  // A payload other than the verified one: the given message is ignored, the verified payload decoded.
+  const other = { type: 'success', token: new Uint8Array(8) } as TeepMessage;
+  const copied = await tamProcess(w.tam, r2.tamState, r2.response.bytes, { now: T0, decoded: { opened: { ...opened2, payload: opened2.payload.slice() }, message: other } });
+  assert.equal(copied.state.phase, 'closed');
 });
 
 test('TAM: a message signed by an unknown key (ERR_COSE_NO_KEY) or by a stranger under the Agent kid (ERR_COSE_SIGNATURE_INVALID)', async () => {

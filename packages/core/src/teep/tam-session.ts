@@ -32,7 +32,7 @@ import { randomBytes, toHex } from './session-util.js';
 import { initialTamState, resolveTamConfig, sendQueryRequest, withoutOutstanding, type ResolvedTamConfig } from './tam-send.js';
 import { handleQueryResponse } from './tam-query-response.js';
 import { handleAgentResult } from './tam-agent-result.js';
-import type { ConnectContext, OutstandingRequest, TamConfig, TamContext, TamSessionState, TamStepResult } from './tam-types.js';
+import type { ConnectContext, MessageContext, OutstandingRequest, TamConfig, TamSessionState, TamStepResult } from './tam-types.js';
 
 /**
  * Starts a session: a QueryRequest offering the configured suites, versions and freshness
@@ -61,12 +61,12 @@ export interface ReceivedAgentMessage {
 }
 
 /** Handles one message from the Agent; see the module comment. Throws (drop) when not acceptable. */
-export async function processTeepMessage(config: TamConfig, state: TamSessionState, bytes: Uint8Array, ctx: TamContext): Promise<TamStepResult> {
+export async function processTeepMessage(config: TamConfig, state: TamSessionState, bytes: Uint8Array, ctx: MessageContext): Promise<TamStepResult> {
   const c = resolveTamConfig(config);
   if (state.phase === 'closed' || state.phase === 'backing-off' || state.outstanding === undefined) {
     throw new TeepSessionState(`the session is ${state.phase} and expects no message`);
   }
-  const { received, signWith } = await receive(c, state, bytes, ctx.now);
+  const { received, signWith } = await receive(c, state, bytes, ctx);
   const base: TamSessionState = { ...withoutOutstanding(state), agentKid: received.agentKid, ...(signWith && { signWith }) };
   switch (received.message.type) {
     case 'query-response':
@@ -80,8 +80,8 @@ export async function processTeepMessage(config: TamConfig, state: TamSessionSta
   }
 }
 
-async function receive(c: ResolvedTamConfig, state: TamSessionState, bytes: Uint8Array, now: number) {
-  const opened = openTeepMessage(bytes);
+async function receive(c: ResolvedTamConfig, state: TamSessionState, bytes: Uint8Array, ctx: MessageContext) {
+  const opened = ctx.decoded?.opened ?? openTeepMessage(bytes);
   if (opened.wrapper !== 'COSE_Sign1') throw new TeepMalformedMessage('an Agent message is a COSE_Sign1 (-26 §8.1)');
   const algorithms = c.suites.map(suiteAlg).filter((a): a is number => a !== undefined);
   let agentKey: CoseKey | undefined;
@@ -93,8 +93,8 @@ async function receive(c: ResolvedTamConfig, state: TamSessionState, bytes: Uint
   const key = publicCoseKey(agentKey as CoseKey);
   const agentKid = toHex(await coseKeyThumbprint(key));
   if (state.agentKid !== undefined && state.agentKid !== agentKid) throw new TeepPeerMismatch('the message is signed by another Agent than this session\'s');
-  const message = decodeTeepMessage(cose.payload, { profile: c.teepProfile });
-  const answers = await consumeFreshness(c, state, message, now);
+  const message = ctx.decoded?.opened === opened && cose.payload === opened.payload ? ctx.decoded.message : decodeTeepMessage(cose.payload, { profile: c.teepProfile });
+  const answers = await consumeFreshness(c, state, message, ctx.now);
   // The Agent's algorithm is the selected suite from now on (-26 §8.1).
   const used: TeepCipherSuite = [[COSE_SIGN1_TYPE, cose.alg.id]];
   const signWith = commonSuites([used], c.suites)[0];

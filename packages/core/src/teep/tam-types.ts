@@ -10,6 +10,7 @@ import type { AttestationVerifier } from '../eat/verifier.js';
 import type { EatClaims } from '../eat/claims.js';
 import type { SuitReport } from '../suit/report.js';
 import type { TeepMessage } from './messages/teep-message.js';
+import type { OpenedTeepMessage } from './secured-message.js';
 import type { AttestationSource, PeerTrust, TamPolicy, TokenStore } from './ports.js';
 import type { SuitCoseProfile, TeepCipherSuite, TeepMessageKind, TeepProfileName } from './profiles.js';
 import type { TeepErrorName } from './errors.js';
@@ -63,6 +64,15 @@ export interface TamConfig extends TeepPartyConfig {
 export interface TamContext {
   /** Milliseconds since the epoch. */
   readonly now: number;
+}
+
+export interface MessageContext extends TamContext {
+  /**
+   * The message as the caller already opened and decoded it from the same bytes with the session's
+   * profile (the TAM service does, to find the session): it is not decoded again. The signature is verified over `opened`
+   * as always, and `message` is used only when it was decoded from the payload that verified.
+   */
+  readonly decoded?: { readonly opened: OpenedTeepMessage; readonly message: TeepMessage };
 }
 
 export interface ConnectContext extends TamContext {

@@ -13,7 +13,7 @@
 import {
   decodeCbor, decodeSign1, decodeTeepMessage, decryptFromAgent, isEncryptedToTam, openTeepMessage, TeepTokenUnknown,
 } from '@otrp/core';
-import type { CoseKey, CryptoProvider, TeepMessage, TeepProfileName } from '@otrp/core';
+import type { CoseKey, CryptoProvider, OpenedTeepMessage, TeepMessage, TeepProfileName } from '@otrp/core';
 
 /** EAT claim key of eat_nonce (RFC 9711 §4.1). */
 const EAT_NONCE = 10;
@@ -21,8 +21,9 @@ const EAT_NONCE = 10;
 export interface Correlation {
   readonly kind: 'token' | 'challenge';
   readonly value: Uint8Array;
-  /** The message as decoded (not yet verified). */
+  /** The message as decoded (not yet verified), and the COSE object it came from. */
   readonly message: TeepMessage;
+  readonly opened: OpenedTeepMessage;
 }
 
 /** Reads the correlation value of an Agent message; throws the codec's error or ERR_TEEP_TOKEN_UNKNOWN. */
@@ -31,10 +32,10 @@ export async function correlate(
 ): Promise<Correlation> {
   const opened = openTeepMessage(bytes);
   const message = decodeTeepMessage(opened.payload, { profile });
-  if ('token' in message && message.token instanceof Uint8Array) return { kind: 'token', value: message.token, message };
+  if ('token' in message && message.token instanceof Uint8Array) return { kind: 'token', value: message.token, message, opened };
   if (message.type === 'query-response' && message.attestationPayload !== undefined) {
     const nonce = await evidenceNonce(message.attestationPayload, keyAgreementKey, provider);
-    if (nonce !== undefined) return { kind: 'challenge', value: nonce, message };
+    if (nonce !== undefined) return { kind: 'challenge', value: nonce, message, opened };
   }
   throw new TeepTokenUnknown('the message carries no token or challenge of this TAM');
 }

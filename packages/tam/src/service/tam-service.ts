@@ -108,7 +108,9 @@ export class TamService implements TamProtocolHandler {
           record: { value: toHex(c.value), kind: c.kind, sessionId: blob.machine.id, expiresAt: consumed.token.expiresAt },
         });
         const checkBackoff = c.message.type === 'query-response';
-        const r = await processTamTeepMessage(this.#config(ctx.profile, tx, ex, tokens, now, checkBackoff), blob.machine, body, { now });
+        // The message is decoded once: correlate's decoding goes to the session machine.
+        const decoded = { opened: c.opened, message: c.message };
+        const r = await processTamTeepMessage(this.#config(ctx.profile, tx, ex, tokens, now, checkBackoff), blob.machine, body, { now, decoded });
         await recordOutcome(tx, { ex, blob, result: r, now, lifetime: this.#lifetime, ctx, message: c.message.type });
         return r.outputs[0]?.bytes ?? null;
       });
