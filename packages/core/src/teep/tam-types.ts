@@ -69,8 +69,9 @@ export interface TamContext {
 export interface MessageContext extends TamContext {
   /**
    * The message as the caller already opened and decoded it from the same bytes with the session's
-   * profile (the TAM service does, to find the session): it is not decoded again. The signature is verified over `opened`
-   * as always, and `message` is used only when it was decoded from the payload that verified.
+   * profile (the TAM service does, to find the session): it is not decoded again. The signature is
+   * verified over `opened` as always, and `message` is used only when it was decoded from the
+   * payload that verified.
    */
   readonly decoded?: { readonly opened: OpenedTeepMessage; readonly message: TeepMessage };
 }
