@@ -27,6 +27,9 @@ const count = (name) => {
 };
 const exchanges = count('exchanges');
 const warmup = count('warmup');
+// As the fleet bench has them (BENCHMARKS.md).
+const devices = 128;
+const tcs = 30;
 
 const { openStore } = await import(join(root, 'packages/tam/dist/store/open-store.js'));
 const { replayInstallExchanges } = await import(join(root, 'packages/tam/dist/store/replay.js'));
@@ -34,8 +37,8 @@ const dir = mkdtempSync(join(tmpdir(), 'otrp-store-replay-'));
 const store = openStore(`sqlite:${join(dir, 'tam.db')}`);
 try {
   await store.init();
-  const r = await replayInstallExchanges(store, { devices: 128, tcs: 30, warmup, exchanges });
-  console.log(`store replay (${store.backend}): ${r.exchanges} install exchanges after ${warmup} warm-up, 128 devices, 30 TCs: ` +
+  const r = await replayInstallExchanges(store, { devices, tcs, warmup, exchanges });
+  console.log(`store replay (${store.backend}): ${r.exchanges} install exchanges after ${warmup} warm-up, ${devices} devices, ${tcs} TCs: ` +
     `CPU ${r.cpuMsPerExchange.toFixed(3)} ms per exchange, wall ${r.wallMsPerExchange.toFixed(3)} ms`);
 } catch (e) {
   console.error(`store-replay: ${e.code ?? 'error'}: ${e.message}`);

@@ -94,8 +94,8 @@ async function receive(c: ResolvedTamConfig, state: TamSessionState, bytes: Uint
   const agentKid = toHex(await coseKeyThumbprint(key));
   if (state.agentKid !== undefined && state.agentKid !== agentKid) throw new TeepPeerMismatch('the message is signed by another Agent than this session\'s');
   // The caller's decoding only when it is of the payload that verified (MessageContext.decoded).
-  const decodedByCaller = ctx.decoded?.opened === opened && cose.payload === opened.payload;
-  const message = decodedByCaller ? ctx.decoded!.message : decodeTeepMessage(cose.payload, { profile: c.teepProfile });
+  const message =
+    ctx.decoded !== undefined && cose.payload === opened.payload ? ctx.decoded.message : decodeTeepMessage(cose.payload, { profile: c.teepProfile });
   const answers = await consumeFreshness(c, state, message, ctx.now);
   // The Agent's algorithm is the selected suite from now on (-26 §8.1).
   const used: TeepCipherSuite = [[COSE_SIGN1_TYPE, cose.alg.id]];

@@ -91,13 +91,11 @@ export class StorePolicy implements TamPolicy {
         this.ex.sent.push(change(tc, 'remove', null));
       }
     }
-    const byManifestKey = new Map<string, Known>();
-    for (const k of entries.values()) if (!byManifestKey.has(k.entry.manifestKey)) byManifestKey.set(k.entry.manifestKey, k);
     for (const id of input.unneededManifestList) {
       const key = componentKeyHex(id);
       if (requiredKeys.has(key) || removeKeys.has(key)) continue;
       unneeded.push(id);
-      const known = byManifestKey.get(key);
+      const known = [...entries.values()].find((e) => e.entry.manifestKey === key);
       this.ex.sent.push(known ? change(known.tc, 'remove', null) : { tcId: null, componentId: key, action: 'remove', sequenceNumber: null });
     }
     return { manifests, unneeded };

@@ -108,9 +108,8 @@ export class TamService implements TamProtocolHandler {
           record: { value: toHex(c.value), kind: c.kind, sessionId: blob.machine.id, expiresAt: consumed.token.expiresAt },
         });
         const checkBackoff = c.message.type === 'query-response';
-        // The message is decoded once: correlate's decoding goes to the session machine.
-        const decoded = { opened: c.opened, message: c.message };
-        const r = await processTamTeepMessage(this.#config(ctx.profile, tx, ex, tokens, now, checkBackoff), blob.machine, body, { now, decoded });
+        // The message is decoded once: correlate's decoding (opened, message) goes to the session machine.
+        const r = await processTamTeepMessage(this.#config(ctx.profile, tx, ex, tokens, now, checkBackoff), blob.machine, body, { now, decoded: c });
         await recordOutcome(tx, { ex, blob, result: r, now, lifetime: this.#lifetime, ctx, message: c.message.type });
         return r.outputs[0]?.bytes ?? null;
       });

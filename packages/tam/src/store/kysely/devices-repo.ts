@@ -167,12 +167,16 @@ export class KyselyDeviceRepository implements DeviceRepository {
     return guard(this.ctx, async () => {
       const key = checkId(id, 'device id');
       const now = this.ctx.clock();
-      if ((await statement.affected(this.ctx, { ...args(now), id: key, now } as A)) === 0n) throw new StoreNotFound(`no device with id ${key}`);
+      if ((await statement.affected(this.ctx, { ...args(now), id: key, now } as A)) === 0n) throw notFound(key);
     });
   }
 }
 
 function found(row: Selectable<DevicesTable> | undefined, id: string): DeviceRecord {
-  if (!row) throw new StoreNotFound(`no device with id ${id}`);
+  if (!row) throw notFound(id);
   return toDevice(row);
+}
+
+function notFound(id: string): StoreNotFound {
+  return new StoreNotFound(`no device with id ${id}`);
 }
