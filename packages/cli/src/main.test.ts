@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgument } from '@otrp/core';
 import { buildProgram, formatError } from './main.js';
-import { runCli } from './test-support/run-cli.js';
+import { spawn } from 'node:child_process';
+import { CLI_BIN, runCli } from './test-support/run-cli.js';
 
 test('--version prints the package version and exits 0', async () => {
   const r = await runCli(['--version']);
@@ -15,6 +16,16 @@ test('an unknown command exits 1 with one error line and no stack trace', async 
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error: ERR_USAGE: .+\n$/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+test('a reader that closes the pipe early (otrp ... | head) ends the command quietly, not with a stack trace', async () => {
+  const child = spawn(process.execPath, [CLI_BIN, 'pki', 'init', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // the read end is closed before the command writes its help
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
 });
 
 test('formatError gives the code of an OtrpError and ERR_INTERNAL for anything else', () => {
