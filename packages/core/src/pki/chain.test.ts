@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateChain } from './chain.js';
+import { parseCertificate } from './certificate-info.js';
 import { createCaCertificate } from './certificate.js';
 import { createCrl } from './crl.js';
 import { generateKeyPair } from './key-algorithms.js';
@@ -132,6 +133,27 @@ test('a tampered signature fails with ERR_CERTIFICATE_SIGNATURE', async () => {
   const tampered = der.slice();
   tampered[tampered.length - 5] ^= 0x01; // inside the ECDSA signature value
   await rejects(validateChain({ chain: [tampered], anchors: anchorsFor('signer-ca'), role: 'signer' }), 'ERR_CERTIFICATE_SIGNATURE');
+});
+
+test('parsed certificates are remembered by content: bytes changed in place after a validation are seen as the new bytes', async () => {
+  const { der } = await fx.leaf('signer');
+  const original = der.slice();
+  const first = await validateChain({ chain: [der], anchors: anchorsFor('signer-ca'), role: 'signer' });
+  der[der.length - 5] ^= 0x01; // the same array now holds a tampered signature
+  await rejects(validateChain({ chain: [der], anchors: anchorsFor('signer-ca'), role: 'signer' }), 'ERR_CERTIFICATE_SIGNATURE');
+  assert.deepEqual(first.path[0], original, 'the earlier result does not share the caller\'s array');
+  der[der.length - 5] ^= 0x01;
+  assert.equal((await validateChain({ chain: [der], anchors: anchorsFor('signer-ca'), role: 'signer' })).anchor, 'certificate');
+});
+
+test('validFrom and validUntil are the span in which every certificate of the path is valid', async () => {
+  const ca = parseCertificate(fx.branches['device-ca'].certificate);
+  // The leaf ends before the branch CA and began before it: the CA decides the start, the leaf the end.
+  const { der } = await fx.leaf('device', { notBefore: new Date(ca.notBefore.getTime() - DAY), notAfter: new Date(Date.now() + 3 * DAY) });
+  const r = await validateChain({ chain: [der, fx.branches['device-ca'].certificate], anchors: anchorsFor('device-ca'), role: 'device' });
+  assert.equal(r.validFrom.getTime(), ca.notBefore.getTime());
+  assert.equal(r.validUntil.getTime(), parseCertificate(der).notAfter.getTime());
+  assert.ok(r.validUntil < ca.notAfter);
 });
 
 test('garbage DER and garbage PEM give ERR_CERTIFICATE_MALFORMED, never a crash', async () => {

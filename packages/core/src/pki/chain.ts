@@ -17,6 +17,7 @@ import { InvalidArgument } from '../errors.js';
 import { CertificateConstraints, CertificateKeyUsage, CertificateRole, ChainUntrusted, CrlInvalid, PkiError } from './errors.js';
 import { bytesEqual, checkIssuerCapable, checkPathLength, checkValidity, pkijsFailure } from './chain-checks.js';
 import { parseCertificate } from './certificate-info.js';
+import { derMemo } from './der-memo.js';
 import type { CertificateInfo } from './certificate-info.js';
 import { importSpki, spkiInfo } from './key-algorithms.js';
 import type { PkiKeyAlgorithm } from './key-algorithms.js';
@@ -66,10 +67,30 @@ export interface ValidatedChain {
   anchor: 'certificate' | 'raw-key';
   /** The validated path as DER, leaf first, anchor last (only the leaf for a raw-key anchor). */
   path: Uint8Array[];
+  /** When every certificate of the path is valid: the latest notBefore and the earliest notAfter. */
+  validFrom: Date;
+  validUntil: Date;
 }
 
 /** Longest chain accepted; TEEP/OTrP hierarchies are 3 deep (leaf, branch CA, root). */
 const MAX_CHAIN_LENGTH = 8;
+
+/**
+ * Parsed certificates and CRLs, by DER content (der-memo.ts): every chain of a role shares its
+ * anchors, intermediates and CRLs. pkijs objects are large and leaves are mostly seen once, so
+ * fewer of them are kept. A shared pkijs object is only read by the engine (it fills in its own
+ * `tbsView` cache, the same bytes every time).
+ */
+const certificateInfos = derMemo<CertificateInfo>(256);
+const pkijsCertificates = derMemo<pkijs.Certificate>(32);
+const pkijsCrls = derMemo<pkijs.CertificateRevocationList>(32);
+
+/** parseCertificate, remembered by DER content (PEM is decoded first). */
+function certificateInfo(input: Uint8Array | string): CertificateInfo {
+  const der = toDer(input, 'CERTIFICATE');
+  if (!der || der.length === 0) return parseCertificate(input); // throws the precise ERR_CERTIFICATE_MALFORMED
+  return certificateInfos(der, parseCertificate);
+}
 
 const USAGE_BIT: Record<LeafUsage, number> = {
   digitalSignature: x509.KeyUsageFlags.digitalSignature,
@@ -83,7 +104,7 @@ export async function validateChain(options: ValidateChainOptions): Promise<Vali
   const at = options.at ?? new Date();
   if (options.chain.length === 0) throw new ChainUntrusted('empty certificate chain');
   if (options.chain.length > MAX_CHAIN_LENGTH) throw new CertificateConstraints(`chain longer than ${MAX_CHAIN_LENGTH} certificates`);
-  const chain = options.chain.map((c) => parseCertificate(c));
+  const chain = options.chain.map(certificateInfo);
   for (const c of chain) spkiInfo(c.spki); // unsupported algorithms, RSA < 2048 (ERR_PKI_WEAK_KEY)
   const leaf = chain[0]!;
   const usage = options.usage ?? 'digitalSignature';
@@ -94,13 +115,13 @@ export async function validateChain(options: ValidateChainOptions): Promise<Vali
   const rawKeys = await Promise.all(options.anchors.filter((a) => 'publicKey' in a).map((a) => rawAnchorSpki(a.publicKey)));
   if (rawKeys.some((k) => bytesEqual(k, leaf.spki))) {
     checkValidity(leaf, at);
-    return result(leaf, 'raw-key', [leaf.der]);
+    return result(leaf, 'raw-key', [leaf]);
   }
 
   if (!(leaf.extendedKeyUsage ?? []).includes(PKI_ROLE[options.role].eku)) {
     throw new CertificateRole(`the certificate is not a ${options.role} certificate (extendedKeyUsage)`);
   }
-  const anchors = options.anchors.filter((a) => 'certificate' in a).map((a) => parseCertificate(a.certificate));
+  const anchors = options.anchors.filter((a) => 'certificate' in a).map((a) => certificateInfo(a.certificate));
   if (anchors.length === 0) throw new ChainUntrusted(`no trust anchor certificate for role ${options.role}`);
   for (const a of anchors) spkiInfo(a.spki);
 
@@ -117,7 +138,7 @@ export async function validateChain(options: ValidateChainOptions): Promise<Vali
   const received = new Map<pkijs.Certificate, CertificateInfo>();
   try {
     const toPkijs = (c: CertificateInfo): pkijs.Certificate => {
-      const p = pkijs.Certificate.fromBER(c.der as Uint8Array<ArrayBuffer>);
+      const p = pkijsCertificates(c.der, (der) => pkijs.Certificate.fromBER(der as Uint8Array<ArrayBuffer>));
       received.set(p, c);
       return p;
     };
@@ -138,19 +159,23 @@ export async function validateChain(options: ValidateChainOptions): Promise<Vali
   // The path as the certificates were received (pkijs objects map back to their input; never re-encoded).
   const pathInfo = path.map((c) => received.get(c) ?? parseCertificate(new Uint8Array(c.toSchema().toBER(false))));
   checkPathLength(pathInfo);
-  return result(leaf, 'certificate', pathInfo.map((c) => c.der));
+  return result(leaf, 'certificate', pathInfo);
 }
 
-async function result(leaf: CertificateInfo, anchor: ValidatedChain['anchor'], path: Uint8Array[]): Promise<ValidatedChain> {
+async function result(leaf: CertificateInfo, anchor: ValidatedChain['anchor'], path: CertificateInfo[]): Promise<ValidatedChain> {
   const { key, algorithm } = await importSpki(leaf.spki);
-  return { publicKey: key, keyAlgorithm: algorithm, spki: leaf.spki, leaf, anchor, path };
+  return {
+    publicKey: key, keyAlgorithm: algorithm, spki: leaf.spki, leaf, anchor, path: path.map((c) => c.der),
+    validFrom: new Date(Math.max(...path.map((c) => c.notBefore.getTime()))),
+    validUntil: new Date(Math.min(...path.map((c) => c.notAfter.getTime()))),
+  };
 }
 
 function parseCrl(input: Uint8Array | string): pkijs.CertificateRevocationList {
   const der = toDer(input, 'X509 CRL');
   if (!der) throw new CrlInvalid('no X509 CRL block found');
   try {
-    return pkijs.CertificateRevocationList.fromBER(der as Uint8Array<ArrayBuffer>);
+    return pkijsCrls(der, (d) => pkijs.CertificateRevocationList.fromBER(d as Uint8Array<ArrayBuffer>));
   } catch (e) {
     throw new CrlInvalid('not a DER X.509 CRL', { cause: e });
   }

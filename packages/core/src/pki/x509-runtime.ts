@@ -9,6 +9,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import * as pkijs from 'pkijs';
+import { derMemo } from './der-memo.js';
 
 x509.cryptoProvider.set(globalThis.crypto);
 
@@ -18,6 +19,30 @@ x509.cryptoProvider.set(globalThis.crypto);
  * PKI_KEY_ALGORITHM; everything else is pkijs's own code.
  */
 class OtrpCryptoEngine extends pkijs.CryptoEngine {
+  /**
+   * Issuer keys imported for signature checks, by SPKI and import parameters: pkijs imports the
+   * issuer's key again for every certificate and CRL it checks (the Device CA's for every device).
+   */
+  readonly #spkiKeys = derMemo<Map<string, Promise<CryptoKey>>>(64);
+
+  override importKey(
+    format: KeyFormat, keyData: BufferSource | JsonWebKey, algorithm: Parameters<pkijs.CryptoEngine['importKey']>[2], extractable: boolean, keyUsages: KeyUsage[],
+  ): Promise<CryptoKey> {
+    if (format !== 'spki' || !ArrayBuffer.isView(keyData) && !(keyData instanceof ArrayBuffer)) {
+      return super.importKey(format as 'jwk', keyData as JsonWebKey, algorithm, extractable, keyUsages);
+    }
+    const der = keyData instanceof ArrayBuffer ? new Uint8Array(keyData) : new Uint8Array(keyData.buffer, keyData.byteOffset, keyData.byteLength);
+    const byParams = this.#spkiKeys(der, () => new Map());
+    const params = JSON.stringify([algorithm, extractable, keyUsages]);
+    let key = byParams.get(params);
+    if (key === undefined) {
+      key = super.importKey('spki', der.slice(), algorithm, extractable, keyUsages);
+      byParams.set(params, key);
+      key.catch(() => byParams.delete(params));
+    }
+    return key;
+  }
+
   override async verifyWithPublicKey(
     data: BufferSource,
     signature: { valueBlock: { valueHexView: Uint8Array } },
