@@ -127,7 +127,7 @@ export type { TamServiceOptions, ServiceLogger } from './service/tam-service.js'
 export { startTamServer, adminTokenFromDataDir, ADMIN_TOKEN_FILE } from './service/server.js';
 export type { TamServerOptions, RunningTamServer } from './service/server.js';
 export { loadPkiTrust } from './service/trust.js';
-export type { PkiTrust, TamKeys, EnrolledDeviceKey } from './service/trust.js';
+export type { PkiTrust, PkiTrustOptions, TamKeys, EnrolledDeviceKey } from './service/trust.js';
 export { parseTamConfig, parseListen, DEFAULT_LISTEN, DEFAULT_DATA_DIR, DEFAULT_PKI_DIR, LOG_LEVELS } from './service/config.js';
 export type { TamFileConfig, ReferenceValuesConfig, LogLevel } from './service/config.js';
 export { TamServiceError, TamDeviceBlocked, TamDeviceBackingOff, TamConfigInvalid, TamPkiUnusable } from './service/errors.js';

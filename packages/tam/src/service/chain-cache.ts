@@ -13,7 +13,7 @@
  * Failures are never remembered.
  */
 import { createHash } from 'node:crypto';
-import { parseCertificate, readCrl, validateChain } from '@otrp/core';
+import { readCrl, validateChain } from '@otrp/core';
 import type { ValidateChainOptions, ValidatedChain } from '@otrp/core';
 
 interface Entry {
@@ -30,11 +30,15 @@ export interface ChainCacheOptions {
   readonly ttlMs?: number;
 }
 
-/** A validateChain that remembers its successes (see above). */
-export function cachedChainValidator(options: ChainCacheOptions = {}): ChainValidatorFn {
-  const max = options.max ?? 10_000;
-  const ttl = options.ttlMs ?? 5 * 60_000;
-  const entries = new Map<string, Entry>();
+/**
+ * When a successful validation stops being reusable, as [from, until) in ms: inside every path
+ * certificate's validity and before the earliest nextUpdate of the CRLs it was checked against
+ * (past it, validateChain would refuse with ERR_REVOCATION_UNKNOWN). The CRL deadline is computed
+ * once per CRL list object.
+ */
+export type ValidityWindowFn = (result: ValidatedChain, crls: readonly Uint8Array[] | undefined) => { from: number; until: number };
+
+export function validityWindows(): ValidityWindowFn {
   const crlDeadline = new WeakMap<readonly Uint8Array[], number>();
   const deadlineOf = (crls: readonly Uint8Array[] | undefined): number => {
     if (crls === undefined) return Infinity;
@@ -45,6 +49,15 @@ export function cachedChainValidator(options: ChainCacheOptions = {}): ChainVali
     }
     return d;
   };
+  return (result, crls) => ({ from: result.validFrom.getTime(), until: Math.min(deadlineOf(crls), result.validUntil.getTime()) });
+}
+
+/** A validateChain that remembers its successes (see above). */
+export function cachedChainValidator(options: ChainCacheOptions = {}): ChainValidatorFn {
+  const max = options.max ?? 10_000;
+  const ttl = options.ttlMs ?? 5 * 60_000;
+  const entries = new Map<string, Entry>();
+  const windowOf = validityWindows();
   return async (o) => {
     const anchors = o.anchors.map((a) => ('certificate' in a ? a.certificate : a.publicKey));
     // A CryptoKey or JWK anchor has no bytes to compare by: validate every time.
@@ -59,11 +72,9 @@ export function cachedChainValidator(options: ChainCacheOptions = {}): ChainVali
     const hit = entries.get(key);
     if (hit && hit.crls === o.crls && at >= hit.from && at < hit.until) return hit.result;
     const result = await validateChain(o);
-    const path = result.path.map((d) => parseCertificate(d));
-    const from = Math.max(...path.map((c) => c.notBefore.getTime()));
-    const until = Math.min(at + ttl, deadlineOf(o.crls), ...path.map((c) => c.notAfter.getTime()));
+    const { from, until } = windowOf(result, o.crls);
     entries.delete(key);
-    entries.set(key, { result, crls: o.crls, from, until });
+    entries.set(key, { result, crls: o.crls, from, until: Math.min(until, at + ttl) });
     if (entries.size > max) entries.delete(entries.keys().next().value!);
     return result;
   };

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   coseKeyFromCertificate, coseKeyThumbprint, createCrl, createPki, decodePem, encodePem, generateKeyPair, importPrivateKey, issueCertificate, parseCertificate,
-  toHex,
+  toHex, validateChain,
 } from '@otrp/core';
-import type { CaHandle } from '@otrp/core';
+import type { CaHandle, ValidateChainOptions } from '@otrp/core';
 import { loadPkiTrust } from './trust.js';
 
 async function setup() {
@@ -29,9 +29,9 @@ async function setup() {
     privateKey: (await importPrivateKey(byPath.get('device-ca/key.pem')!)).key,
   };
   /** Enrols one certificate under devices/<rel>/chain.pem; returns its kid. */
-  const enrol = async (rel: string) => {
+  const enrol = async (rel: string, notAfter?: Date) => {
     const keys = await generateKeyPair('ESP256');
-    const leaf = await issueCertificate({ issuer: ca, role: 'device', subject: `${rel} attestation`, publicKey: keys.publicKey });
+    const leaf = await issueCertificate({ issuer: ca, role: 'device', subject: `${rel} attestation`, publicKey: keys.publicKey, ...(notAfter && { notAfter }) });
     const folder = join(dir, 'devices', ...rel.split('/'));
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'chain.pem'), encodePem(leaf, 'CERTIFICATE') + encodePem(ca.certificate, 'CERTIFICATE'));
@@ -82,6 +82,53 @@ test('a change deep in devices/ is seen by the periodic full check', async () =>
     assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [a.kid, c.kid].sort());
     await rm(join(dir, 'devices', 'dev-a', 'attestation'), { recursive: true });
     assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [c.kid]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('enrolling a device validates its files only; a CRL change validates every file again', async () => {
+  const { dir, enrol, revoke } = await setup();
+  try {
+    const fleet = await Promise.all(['dev-a', 'dev-b', 'dev-c'].map((d) => enrol(`${d}/attestation`)));
+    let validated: string[] = [];
+    const counting = (o: ValidateChainOptions) => {
+      validated.push(parseCertificate(o.chain[0]!).subject);
+      return validateChain(o);
+    };
+    const trust = await loadPkiTrust(dir, { recheckMs: 0, fullRecheckMs: 0, validateChain: counting });
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), kids(fleet));
+    assert.equal(validated.length, 3);
+
+    validated = [];
+    const d = await enrol('dev-d/attestation');
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), kids([...fleet, d]));
+    assert.deepEqual(validated, ['CN=dev-d/attestation attestation'], 'only the new device');
+
+    validated = [];
+    await revoke(fleet[0]!.leaf);
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), kids([fleet[1]!, fleet[2]!, d]));
+    assert.equal(validated.length, 4, 'a new CRL: every file again');
+
+    validated = [];
+    await trust.enrolledDeviceKeys();
+    assert.deepEqual(validated, [], 'nothing changed: nothing validated');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a certificate that runs out stops being trusted without any file changing', async () => {
+  const { dir, enrol } = await setup();
+  try {
+    const lasting = await enrol('dev-a/attestation');
+    // X.509 times have whole seconds: this one ends 2 to 3 seconds from now.
+    const notAfter = new Date(Math.floor(Date.now() / 1000) * 1000 + 3000);
+    const brief = await enrol('dev-b/attestation', notAfter);
+    const trust = await loadPkiTrust(dir, { recheckMs: 60_000, fullRecheckMs: 60_000 });
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), kids([lasting, brief]));
+    await new Promise((r) => setTimeout(r, notAfter.getTime() + 1000 - Date.now()));
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [lasting.kid], 'the expired certificate is gone with no file changed and no recheck due');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
