@@ -166,6 +166,10 @@ test('encodeCbor: preferred serialization, insertion order, deterministic on req
   assert.equal(toHex(encodeCbor(new CborFloat(1, 8), { deterministic: true })), 'f93c00');
   assert.equal(toHex(encodeCbor(new CborFloat(-0))), 'f98000');
   assert.equal(toHex(encodeCbor(new CborFloat(NaN))), 'f97e00');
+  // A received NaN keeps its width but not its payload (a JS number cannot carry it reliably).
+  for (const [received, written] of [['faff800001', 'fa7fc00000'], ['fa7fc00001', 'fa7fc00000'], ['fbfff0000000000001', 'fb7ff8000000000000'], ['f97e01', 'f97e00']]) {
+    assert.equal(toHex(encodeCbor(decodeCbor(h(received)))), written, received);
+  }
   assert.equal(toHex(encodeCbor(new CborFloat(5.960464477539063e-8))), 'f90001'); // smallest half subnormal
   assert.equal(toHex(encodeCbor(new CborFloat(65504))), 'f97bff');
   assert.equal(toHex(encodeCbor(new CborFloat(100000))), 'fa47c35000');

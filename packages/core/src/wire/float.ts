@@ -57,8 +57,17 @@ export function readFloat(data: Uint8Array, pos: number, width: FloatWidth): num
   return width === 4 ? view.getFloat32(0) : view.getFloat64(0);
 }
 
-/** Writes `v` (which must fit, see fitsFloatWidth) as `width` big-endian bytes into `out` at `pos`. */
+/**
+ * Writes `v` (which must fit, see fitsFloatWidth) as `width` big-endian bytes into `out` at `pos`.
+ * NaN is always the quiet NaN of its width (7e00, 7fc00000, 7ff8000000000000), as binary16 already
+ * was: a JS number does not carry a NaN payload reliably (a received signalling NaN comes back
+ * quieted, platform-dependently), so a received payload is not kept.
+ */
 export function writeFloat(out: Uint8Array, pos: number, v: number, width: FloatWidth): void {
+  if (Number.isNaN(v) && width !== 2) {
+    out.set(width === 4 ? [0x7f, 0xc0, 0, 0] : [0x7f, 0xf8, 0, 0, 0, 0, 0, 0], pos);
+    return;
+  }
   if (width === 2) {
     const bits = encodeHalf(v)!;
     out[pos] = bits >> 8;
