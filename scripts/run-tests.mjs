@@ -32,7 +32,7 @@ if (!/^[1-9][0-9]*$/.test(concurrency)) {
   console.error(`run-tests: OTRP_TEST_CONCURRENCY must be a positive integer, not '${concurrency}'`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=development', '--test', `--test-concurrency=${concurrency}`, ...files], {
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './scripts/test-setup.mjs', '--conditions=development', '--test', `--test-concurrency=${concurrency}`, ...files], {
   cwd: root,
   stdio: 'inherit',
 });
