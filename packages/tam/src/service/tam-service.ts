@@ -32,7 +32,7 @@ import { recordOutcome } from './session-outcome.js';
 import { StorePolicy } from './store-policy.js';
 import { StoreTokenStore } from './store-token-store.js';
 import { TcCatalog } from './tc-catalog.js';
-import type { EnrolledDeviceKey, PkiTrust } from './trust.js';
+import type { PkiTrust } from './trust.js';
 
 export { TAM_ACTOR };
 
@@ -66,8 +66,6 @@ export class TamService implements TamProtocolHandler {
   readonly #lifetime: number;
   /** Device chains validated recently (chain-cache.ts): each message repeats the device's x5chain. */
   readonly #validate = cachedChainValidator();
-  /** The enrolled keys by kid, rebuilt when trust.enrolledDeviceKeys() hands out a new list. */
-  readonly #byKid = new WeakMap<readonly EnrolledDeviceKey[], Map<string, CoseKey>>();
 
   constructor(options: TamServiceOptions) {
     this.#o = options;
@@ -139,7 +137,7 @@ export class TamService implements TamProtocolHandler {
       // SUIT reports are signed with a separate key, named by kid only: the enrolled device keys,
       // looked up by their precomputed thumbprint (not re-thumbprinted per message: O(fleet) work).
       reportTrust: {
-        resolve: async (h) => (readX5chain(h) ? createPeerTrust({ validateChain }).resolve(h) : (await this.#enrolledByKid(kidOf(h))).get(kidOf(h) ?? '')),
+        resolve: async (h) => (readX5chain(h) ? createPeerTrust({ validateChain }).resolve(h) : this.#enrolledKey(kidOf(h))),
       },
       ...(attestation === 'background-check' && { verifier: this.#verifier() }),
       ...(trust.keys.keyAgreement && { keyAgreementKey: trust.keys.keyAgreement }),
@@ -157,27 +155,16 @@ export class TamService implements TamProtocolHandler {
     return {
       verify: async (evidence, context) => {
         // The key the Evidence names by kid when enrolled, else every enrolled key (verifyEvidence's own rule).
-        const kid = evidenceKid(evidence);
-        const byKid = await this.#enrolledByKid(kid);
-        const named = byKid.get(kid ?? '');
-        const endorsementKeys = named ? [named] : [...byKid.values()];
+        const named = await this.#enrolledKey(evidenceKid(evidence));
+        const endorsementKeys = named ? [named] : (await this.#o.trust.enrolledDeviceKeys()).map((k) => k.key);
         return new ReferenceValueVerifier({ endorsementKeys, referenceValues: rv, ...(this.#o.provider && { provider: this.#o.provider }) }).verify(evidence, context);
       },
     };
   }
 
-  /** The enrolled keys by kid; when `wanted` is not among them, after a full re-check of `devices/` (trust.ts). */
-  async #enrolledByKid(wanted?: string): Promise<Map<string, CoseKey>> {
-    const { trust } = this.#o;
-    let list = await trust.enrolledDeviceKeys();
-    if (wanted !== undefined && trust.recheckUnknown && !this.#keysOf(list).has(wanted)) list = await trust.recheckUnknown();
-    return this.#keysOf(list);
-  }
-
-  #keysOf(list: readonly EnrolledDeviceKey[]): Map<string, CoseKey> {
-    let map = this.#byKid.get(list);
-    if (!map) this.#byKid.set(list, (map = new Map(list.map((k) => [k.kid, k.key]))));
-    return map;
+  /** The enrolled key a kid names, validated now (trust.ts; a kid not listed yet after a full re-check of `devices/`). */
+  async #enrolledKey(kid: string | undefined): Promise<CoseKey | undefined> {
+    return kid === undefined ? undefined : (await this.#o.trust.enrolledKey(kid))?.key;
   }
 
   async #auditDrop(e: unknown, ctx: TeepExchangeContext, ex: ExchangeFacts, corr: Correlation | undefined): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * trust.ts: the enrolled device keys follow the PKI directory without listing every enrolled file
  * every second. A new device folder and a CRL change are seen at the next check; a change deeper in
- * a device's folder at the next full check, or at once when a message names an unknown kid.
+ * a device's folder at the next full check, or at once when a message names an unknown kid. Chains
+ * are validated when first used, once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,7 +47,7 @@ async function setup() {
 
 const kids = (list: readonly { kid: string }[]) => list.map((k) => k.kid).sort();
 
-test('a new device folder and a CRL change are seen at the next check; deeper changes by recheckUnknown', async () => {
+test('a new device folder and a CRL change are seen at the next check; a kid not listed makes a full recheck', async () => {
   const { dir, enrol, revoke } = await setup();
   try {
     const a = await enrol('dev-a/attestation');
@@ -60,13 +61,17 @@ test('a new device folder and a CRL change are seen at the next check; deeper ch
     // A new certificate inside an existing device's folder: not in the per-second check, but a
     // message naming its kid makes the TAM compare the full listing at once.
     const c = await enrol('dev-a/suit-report');
-    const rechecked = await trust.recheckUnknown!();
-    assert.deepEqual(kids(rechecked), [a.kid, b.kid, c.kid].sort());
-    assert.equal(await trust.enrolledDeviceKeys(), rechecked, 'the same list until something changes');
+    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [a.kid, b.kid].sort(), 'the full listing is not due yet');
+    assert.equal((await trust.enrolledKey(c.kid))?.kid, c.kid);
+    const all = await trust.enrolledDeviceKeys();
+    assert.deepEqual(kids(all), [a.kid, b.kid, c.kid].sort());
+    assert.equal(await trust.enrolledDeviceKeys(), all, 'the same list until something changes');
+    assert.equal(await trust.enrolledKey('00'.repeat(32)), undefined, 'a kid nobody enrolled');
 
     // Revocation (a CRL file changes) is seen at the next check.
     await revoke(b.leaf);
     assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [a.kid, c.kid].sort());
+    assert.equal(await trust.enrolledKey(b.kid), undefined);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -87,7 +92,7 @@ test('a change deep in devices/ is seen by the periodic full check', async () =>
   }
 });
 
-test('enrolling a device validates its files only; a CRL change validates every file again', async () => {
+test('a file is validated when its kid is first named, once; a CRL change validates again', async () => {
   const { dir, enrol, revoke } = await setup();
   try {
     const fleet = await Promise.all(['dev-a', 'dev-b', 'dev-c'].map((d) => enrol(`${d}/attestation`)));
@@ -97,13 +102,20 @@ test('enrolling a device validates its files only; a CRL change validates every 
       return validateChain(o);
     };
     const trust = await loadPkiTrust(dir, { recheckMs: 0, fullRecheckMs: 0, validateChain: counting });
-    assert.deepEqual(kids(await trust.enrolledDeviceKeys()), kids(fleet));
-    assert.equal(validated.length, 3);
+    // A restarted TAM answers for one device without validating the fleet first.
+    assert.equal((await trust.enrolledKey(fleet[1]!.kid))?.kid, fleet[1]!.kid);
+    assert.deepEqual(validated, ['CN=dev-b/attestation attestation']);
+    assert.equal((await trust.enrolledKey(fleet[1]!.kid))?.kid, fleet[1]!.kid);
+    assert.equal(validated.length, 1, 'remembered');
 
     validated = [];
     const d = await enrol('dev-d/attestation');
+    assert.equal((await trust.enrolledKey(d.kid))?.kid, d.kid);
+    assert.deepEqual(validated, ['CN=dev-d/attestation attestation'], 'enrolment: only the new device');
+
+    validated = [];
     assert.deepEqual(kids(await trust.enrolledDeviceKeys()), kids([...fleet, d]));
-    assert.deepEqual(validated, ['CN=dev-d/attestation attestation'], 'only the new device');
+    assert.deepEqual(validated.sort(), ['CN=dev-a/attestation attestation', 'CN=dev-c/attestation attestation'], 'every key: the files not validated yet');
 
     validated = [];
     await revoke(fleet[0]!.leaf);
@@ -112,6 +124,7 @@ test('enrolling a device validates its files only; a CRL change validates every 
 
     validated = [];
     await trust.enrolledDeviceKeys();
+    await trust.enrolledKey(d.kid);
     assert.deepEqual(validated, [], 'nothing changed: nothing validated');
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -129,6 +142,8 @@ test('a certificate that runs out stops being trusted without any file changing'
     assert.deepEqual(kids(await trust.enrolledDeviceKeys()), kids([lasting, brief]));
     await new Promise((r) => setTimeout(r, notAfter.getTime() + 1000 - Date.now()));
     assert.deepEqual(kids(await trust.enrolledDeviceKeys()), [lasting.kid], 'the expired certificate is gone with no file changed and no recheck due');
+    assert.equal(await trust.enrolledKey(brief.kid), undefined);
+    assert.equal((await trust.enrolledKey(lasting.kid))?.kid, lasting.kid);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

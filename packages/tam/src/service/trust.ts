@@ -9,23 +9,23 @@
  *   devices/**.pem                                     enrolled device certificates: the attestation and SUIT
  *                                                      report keys, which travel as a bare kid (RFC 9679 thumbprint)
  *
- * Device certificates are validated against the Device CA and the CRLs when the folder or a CRL
- * changes, so a revoked attestation or report key stops being trusted without a restart, and when a
- * trusted certificate or a CRL runs out (its notAfter, the CRL's nextUpdate). Each file's result is
- * remembered (EnrolledKeys below): enrolling a device validates that device's files, not the fleet's;
- * a CRL change validates them all again.
+ * Device certificates are validated against the Device CA and the CRLs when a message names their
+ * kid, and the result is remembered per file (EnrolledKeys below) until the file or a CRL changes or
+ * a certificate or CRL runs out: a revoked attestation or report key stops being trusted without a
+ * restart, enrolling a device validates only that device's files when they are first used, and a
+ * restart does not validate the whole fleet before answering.
  *
  * Watching `devices/` must not cost O(fleet) per second (it listed and stat'ed every enrolled file
  * every second, about 4 ms of TAM CPU per exchange at 128 devices). Every `recheckMs` (1 s) only
  * the CRL files and the devices folder itself are stat'ed: a CRL change (revocation) and a device
  * folder added or removed (enrolment) are seen as before. The full listing (a file added, removed
  * or rewritten inside a device's folder) is compared every `fullRecheckMs` (15 s), and at once (at
- * most every `recheckMs`) when a message names a kid that is not enrolled (`recheckUnknown`).
+ * most every `recheckMs`) when a message names a kid that is not listed (`enrolledKey`).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  coseKeyFromPkcs8, coseKeyFromSpki, coseKeyThumbprint, crlPaths, decodeCertificateChainPem, decodePem, isOtrpError, PKI_LAYOUT, roleAnchorPaths,
+  coseKeyFromCertificate, coseKeyFromPkcs8, coseKeyFromSpki, coseKeyThumbprint, crlPaths, decodeCertificateChainPem, decodePem, isOtrpError, PKI_LAYOUT, roleAnchorPaths,
   toHex, validateChain,
 } from '@otrp/core';
 import type { CoseKey, TrustAnchor, ValidateChainOptions, ValidatedChain } from '@otrp/core';
@@ -54,13 +54,14 @@ export interface PkiTrust {
   readonly signerAnchors: readonly TrustAnchor[];
   /** The current CRLs (re-read when changed). */
   crls(): Promise<readonly Uint8Array[]>;
-  /** The enrolled device keys that validate now (re-scanned when `devices/` or a CRL changes). */
-  enrolledDeviceKeys(): Promise<readonly EnrolledDeviceKey[]>;
   /**
-   * The same list after comparing the full `devices/` listing now (at most every `recheckMs`): for a
-   * kid that is not in the current list, e.g. a device enrolled a moment ago.
+   * The enrolled key with this kid (RFC 9679 thumbprint, hex) when its certificate validates now. A
+   * kid that is not listed makes the TAM compare the full `devices/` listing first (at most every
+   * `recheckMs`): a device enrolled a moment ago.
    */
-  recheckUnknown?(): Promise<readonly EnrolledDeviceKey[]>;
+  enrolledKey(kid: string): Promise<EnrolledDeviceKey | undefined>;
+  /** Every enrolled key that validates now. */
+  enrolledDeviceKeys(): Promise<readonly EnrolledDeviceKey[]>;
 }
 
 async function text(dir: string, rel: string): Promise<string> {
@@ -121,18 +122,37 @@ export async function loadPkiTrust(dir: string, options: PkiTrustOptions = {}): 
   });
   const fullRecheckMs = Math.max(options.fullRecheckMs ?? 15_000, recheckMs);
   const enrolled = new EnrolledKeys(deviceAnchors, options.validateChain ?? validateChain);
-  const deviceCache = twoLevelCache(recheckMs, fullRecheckMs, {
+  const indexCache = twoLevelCache(recheckMs, fullRecheckMs, {
     quick: async () => `${await fingerprint(crlFiles)}|${await fingerprint([devicesDir])}`,
     full: async () => fingerprint(await pemFiles(devicesDir)),
-  }, async () => enrolled.rescan(await pemFiles(devicesDir), await crlCache(), Date.now()), (v) => v.until);
+  }, async () => enrolled.index(await pemFiles(devicesDir), await crlCache()));
   return {
     keys: { signing, chains, ...(keyAgreement && { keyAgreement }) }, deviceAnchors, signerAnchors, crls: crlCache,
-    enrolledDeviceKeys: async () => (await deviceCache(false)).keys,
-    recheckUnknown: async () => (await deviceCache(true)).keys,
+    enrolledKey: async (kid) => {
+      let index = await indexCache(false);
+      // A kid not listed, e.g. a device enrolled a moment ago: compare the full listing now.
+      if (!index.byKid.has(kid)) index = await indexCache(true);
+      return enrolled.key(index, kid, Date.now());
+    },
+    enrolledDeviceKeys: async () => enrolled.all(await indexCache(false), Date.now()),
   };
 }
 
-/** What one enrolled file gave: its key, or nothing (not trusted), and while that holds. */
+/** An enrolled file: its text and the kid of its leaf key (read without validating anything). */
+interface IndexedFile {
+  readonly file: string;
+  readonly text: string;
+  readonly kid: string | undefined;
+}
+
+/** The files of `devices/` by the kid of their leaf key, with the CRLs of the moment they were listed. */
+interface EnrolmentIndex {
+  readonly files: readonly IndexedFile[];
+  readonly byKid: ReadonlyMap<string, readonly IndexedFile[]>;
+  readonly crls: readonly Uint8Array[];
+}
+
+/** What validating one enrolled file gave: its key, or nothing (not trusted), and while that holds. */
 interface Enrolment {
   readonly text: string;
   readonly crls: readonly Uint8Array[];
@@ -142,15 +162,20 @@ interface Enrolment {
 }
 
 /**
- * The enrolled device keys, validated file by file and remembered per file, so that enrolling one
- * device validates one device (it validated the whole fleet again: ~12 ms per certificate chain, 2.4 s
- * at 200 devices, minutes at 10 000). A file's result is reused while its text, the CRL list object
- * (a new one whenever a CRL file changes) and the time window stay the same: a success inside every
- * path certificate's validity and before the CRLs' nextUpdate; a failure for good, except a chain
- * that is not valid yet. `until` is when the earliest success runs out: the list must be rebuilt then.
+ * The enrolled device keys. Listing `devices/` only reads the files and takes the kid of each leaf
+ * key (a DER walk and a hash, no validation), so that a TAM restarted with a large fleet answers at
+ * once; a file is validated when a message names its kid (or when every key is asked for), and the
+ * result is remembered per file. Validating every enrolled chain on each change of `devices/`
+ * (~12 ms each: 2.4 s at 200 devices, minutes at 10 000) is what this replaces.
+ *
+ * A file's result is reused while its text, the CRL list object (a new one whenever a CRL file
+ * changes) and the time window stay the same: a success inside every path certificate's validity and
+ * before the CRLs' nextUpdate; a failure for good, except a chain that is not valid yet.
  */
 class EnrolledKeys {
   #byFile = new Map<string, Enrolment>();
+  #index: EnrolmentIndex | undefined;
+  #all: { index: EnrolmentIndex; keys: readonly EnrolledDeviceKey[]; until: number } | undefined;
   readonly #windowOf = validityWindows();
 
   constructor(
@@ -158,25 +183,56 @@ class EnrolledKeys {
     private readonly validate: (options: ValidateChainOptions) => Promise<ValidatedChain>,
   ) {}
 
-  async rescan(files: readonly string[], crls: readonly Uint8Array[], now: number): Promise<{ keys: readonly EnrolledDeviceKey[]; until: number }> {
-    const next = new Map<string, Enrolment>();
-    const found = new Map<string, EnrolledDeviceKey>();
-    let until = Infinity;
+  /** Lists the files (a file whose text did not change keeps its kid); forgets the files that are gone. */
+  async index(files: readonly string[], crls: readonly Uint8Array[]): Promise<EnrolmentIndex> {
     const texts = await readAll(files);
+    const before = new Map(this.#index?.files.map((f) => [f.file, f]));
+    const listed: IndexedFile[] = [];
+    const byKid = new Map<string, IndexedFile[]>();
     for (const [i, file] of files.entries()) {
       const text = texts[i];
       if (text === undefined) continue;
-      const before = this.#byFile.get(file);
-      const e = before && before.text === text && before.crls === crls && now >= before.from && now < before.until
-        ? before
-        : await this.#validate(text, crls, now);
-      next.set(file, e);
-      if (e.key === undefined) continue;
+      const old = before.get(file);
+      const entry = old?.text === text ? old : { file, text, kid: await leafKid(text) };
+      listed.push(entry);
+      if (entry.kid !== undefined) byKid.set(entry.kid, [...(byKid.get(entry.kid) ?? []), entry]);
+    }
+    const present = new Set(listed.map((f) => f.file));
+    for (const file of this.#byFile.keys()) if (!present.has(file)) this.#byFile.delete(file);
+    this.#index = { files: listed, byKid, crls };
+    return this.#index;
+  }
+
+  /** The trusted key of that kid, validating its file(s) if not done yet. */
+  async key(index: EnrolmentIndex, kid: string, now: number): Promise<EnrolledDeviceKey | undefined> {
+    for (const f of index.byKid.get(kid) ?? []) {
+      const e = await this.#enrolment(f, index.crls, now);
+      if (e.key?.kid === kid) return e.key;
+    }
+    return undefined;
+  }
+
+  /** Every trusted key; the same list object until the index changes or a certificate or CRL runs out. */
+  async all(index: EnrolmentIndex, now: number): Promise<readonly EnrolledDeviceKey[]> {
+    if (this.#all?.index === index && now < this.#all.until) return this.#all.keys;
+    const found = new Map<string, EnrolledDeviceKey>();
+    let until = Infinity;
+    for (const f of index.files) {
+      const e = await this.#enrolment(f, index.crls, now);
+      if (e.key === undefined || found.has(e.key.kid)) continue;
       found.set(e.key.kid, e.key);
       until = Math.min(until, e.until);
     }
-    this.#byFile = next;
-    return { keys: [...found.values()], until };
+    this.#all = { index, keys: [...found.values()], until };
+    return this.#all.keys;
+  }
+
+  async #enrolment(f: IndexedFile, crls: readonly Uint8Array[], now: number): Promise<Enrolment> {
+    const before = this.#byFile.get(f.file);
+    if (before && before.text === f.text && before.crls === crls && now >= before.from && now < before.until) return before;
+    const e = await this.#validate(f.text, crls, now);
+    this.#byFile.set(f.file, e);
+    return e;
   }
 
   async #validate(text: string, crls: readonly Uint8Array[], now: number): Promise<Enrolment> {
@@ -197,10 +253,20 @@ class EnrolledKeys {
     } catch (e) {
       // A revoked, expired or foreign certificate is simply not trusted (a key-agreement
       // certificate has no digitalSignature and is skipped the same way). Only a chain that is not
-      // valid yet may become trusted with the same text and CRLs: it is tried again at each rescan.
+      // valid yet may become trusted with the same text and CRLs: it is tried again when next asked.
       if (!isOtrpError(e)) throw e;
       return untrusted(e.code === 'ERR_CERTIFICATE_NOT_YET_VALID' ? now : Infinity);
     }
+  }
+}
+
+/** The kid (RFC 9679 thumbprint, hex) of the first certificate's key in a PEM chain, if it has one. */
+async function leafKid(text: string): Promise<string | undefined> {
+  try {
+    const leaf = decodeCertificateChainPem(text)[0];
+    return leaf === undefined ? undefined : toHex(await coseKeyThumbprint(coseKeyFromCertificate(leaf)));
+  } catch {
+    return undefined; // not a certificate this TAM can use: never named, and never trusted
   }
 }
 
@@ -258,14 +324,10 @@ function cached<T>(ms: number, print: () => Promise<string>, load: () => Promise
 
 /**
  * A value recomputed when either fingerprint changes: `quick` checked at most every `ms`, `full` at
- * most every `fullMs`, or every `ms` when the caller asks (`forceFull`); and when the time `untilOf`
- * gives for the loaded value has come (a certificate or CRL of it runs out).
+ * most every `fullMs`, or every `ms` when the caller asks (`forceFull`).
  */
-function twoLevelCache<T>(
-  ms: number, fullMs: number, print: { quick: () => Promise<string>; full: () => Promise<string> }, load: () => Promise<T>, untilOf: (value: T) => number,
-) {
+function twoLevelCache<T>(ms: number, fullMs: number, print: { quick: () => Promise<string>; full: () => Promise<string> }, load: () => Promise<T>) {
   let value: Promise<T> | undefined;
-  let until = Infinity;
   let quickPrint: string | undefined;
   let fullPrint: string | undefined;
   let quickAt = 0;
@@ -274,9 +336,8 @@ function twoLevelCache<T>(
     const now = Date.now();
     const quickDue = value === undefined || now - quickAt >= ms;
     const fullDue = value === undefined || now - fullAt >= (forceFull ? ms : fullMs);
-    const expired = now >= until;
-    if (value !== undefined && !quickDue && !fullDue && !expired) return value;
-    let changed = expired;
+    if (value !== undefined && !quickDue && !fullDue) return value;
+    let changed = false;
     if (quickDue) {
       quickAt = now;
       const p = await print.quick();
@@ -292,10 +353,7 @@ function twoLevelCache<T>(
     if (!changed && value !== undefined) return value;
     const v = load();
     value = v;
-    until = Infinity;
-    v.then((loaded) => {
-      if (value === v) until = untilOf(loaded);
-    }, () => {
+    v.catch(() => {
       if (value === v) value = undefined;
     });
     return v;
