@@ -85,11 +85,16 @@ const certificateInfos = derMemo<CertificateInfo>(256);
 const pkijsCertificates = derMemo<pkijs.Certificate>(32);
 const pkijsCrls = derMemo<pkijs.CertificateRevocationList>(32);
 
-/** parseCertificate, remembered by DER content (PEM is decoded first). */
+/** parseCertificate, remembered by DER content (PEM is decoded first); shared, so frozen. */
 function certificateInfo(input: Uint8Array | string): CertificateInfo {
   const der = toDer(input, 'CERTIFICATE');
   if (!der || der.length === 0) return parseCertificate(input); // throws the precise ERR_CERTIFICATE_MALFORMED
-  return certificateInfos(der, parseCertificate);
+  return certificateInfos(der, (d) => {
+    const info = parseCertificate(d);
+    if (info.extendedKeyUsage) Object.freeze(info.extendedKeyUsage);
+    Object.freeze(info.sanUris);
+    return Object.freeze(info);
+  });
 }
 
 const USAGE_BIT: Record<LeafUsage, number> = {

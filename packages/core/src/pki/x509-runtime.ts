@@ -28,7 +28,7 @@ class OtrpCryptoEngine extends pkijs.CryptoEngine {
   override importKey(
     format: KeyFormat, keyData: BufferSource | JsonWebKey, algorithm: Parameters<pkijs.CryptoEngine['importKey']>[2], extractable: boolean, keyUsages: KeyUsage[],
   ): Promise<CryptoKey> {
-    if (format !== 'spki' || !ArrayBuffer.isView(keyData) && !(keyData instanceof ArrayBuffer)) {
+    if (format !== 'spki' || (!ArrayBuffer.isView(keyData) && !(keyData instanceof ArrayBuffer))) {
       return super.importKey(format as 'jwk', keyData as JsonWebKey, algorithm, extractable, keyUsages);
     }
     const der = keyData instanceof ArrayBuffer ? new Uint8Array(keyData) : new Uint8Array(keyData.buffer, keyData.byteOffset, keyData.byteLength);
