@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { derMemo } from './der-memo.js';
 
 test('derMemo: one value per DER content, made from a copy, least recently used out first, failures not kept', () => {
-  const memo = derMemo<Uint8Array>(2);
+  const memo = derMemo<Uint8Array>(2, 16);
   let made = 0;
   const make = (der: Uint8Array) => {
     made++;
@@ -31,4 +31,16 @@ test('derMemo: one value per DER content, made from a copy, least recently used 
   assert.throws(() => memo(new Uint8Array([0xff]), make), /refused/);
   assert.equal(made, 6, 'a failure is tried again');
   assert.equal(memo(new Uint8Array(0), () => 'empty' as unknown as Uint8Array), 'empty' as unknown as Uint8Array);
+});
+
+test('derMemo: an input longer than maxBytes is made every time and never kept', () => {
+  const memo = derMemo<object>(4, 8);
+  let made = 0;
+  const make = () => ({ n: ++made });
+  const big = new Uint8Array(9);
+  assert.notEqual(memo(big, make), memo(big, make));
+  assert.equal(made, 2);
+  const small = new Uint8Array(8);
+  assert.equal(memo(small, make), memo(small, make));
+  assert.equal(made, 3);
 });

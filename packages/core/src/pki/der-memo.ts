@@ -3,11 +3,13 @@
  * anchors, intermediates and CRLs for every chain it sees (the Device CA for every device), and
  * parsing with asn1js costs more than the signature checks; this keeps the results per DER content.
  * The value is made from a copy of the bytes, so it never aliases an array the caller may reuse.
- * A failure is not remembered.
+ * A failure is not remembered. Inputs longer than `maxBytes` are made every time, never kept: a peer
+ * sending large certificates must not fill the memory with them.
  */
-export function derMemo<T>(size: number): (der: Uint8Array, make: (der: Uint8Array) => T) => T {
+export function derMemo<T>(size: number, maxBytes: number): (der: Uint8Array, make: (der: Uint8Array) => T) => T {
   const entries = new Map<string, T>();
   return (der, make) => {
+    if (der.length > maxBytes) return make(der.slice());
     const key = binaryString(der);
     let value = entries.get(key);
     if (value !== undefined) {

@@ -23,7 +23,7 @@ class OtrpCryptoEngine extends pkijs.CryptoEngine {
    * Issuer keys imported for signature checks, by SPKI and import parameters: pkijs imports the
    * issuer's key again for every certificate and CRL it checks (the Device CA's for every device).
    */
-  readonly #spkiKeys = derMemo<Map<string, Promise<CryptoKey>>>(64);
+  readonly #spkiKeys = derMemo<Map<string, Promise<CryptoKey>>>(64, 16 * 1024);
 
   override importKey(
     format: KeyFormat, keyData: BufferSource | JsonWebKey, algorithm: Parameters<pkijs.CryptoEngine['importKey']>[2], extractable: boolean, keyUsages: KeyUsage[],
