@@ -96,6 +96,8 @@ test('a file is validated when its kid is first named, once; a CRL change valida
   const { dir, enrol, revoke } = await setup();
   try {
     const fleet = await Promise.all(['dev-a', 'dev-b', 'dev-c'].map((d) => enrol(`${d}/attestation`)));
+    // A file that holds no certificate is listed by nobody's kid and never trusted.
+    await writeFile(join(dir, 'devices', 'dev-a', 'attestation', 'notes.pem'), 'not a certificate\n');
     let validated: string[] = [];
     const counting = (o: ValidateChainOptions) => {
       validated.push(parseCertificate(o.chain[0]!).subject);

@@ -142,7 +142,7 @@ export async function loadPkiTrust(dir: string, options: PkiTrustOptions = {}): 
 interface IndexedFile {
   readonly file: string;
   readonly text: string;
-  readonly kid: string | undefined;
+  readonly kid: string;
 }
 
 /** The files of `devices/` by the kid of their leaf key, with the CRLs of the moment they were listed. */
@@ -152,9 +152,9 @@ interface EnrolmentIndex {
   readonly crls: readonly Uint8Array[];
 }
 
-/** What validating one enrolled file gave: its key, or nothing (not trusted), and while that holds. */
+/** What validating one enrolled file (as listed) gave: its key, or nothing (not trusted), and while that holds. */
 interface Enrolment {
-  readonly text: string;
+  readonly of: IndexedFile;
   readonly crls: readonly Uint8Array[];
   readonly key: EnrolledDeviceKey | undefined;
   readonly from: number;
@@ -168,8 +168,8 @@ interface Enrolment {
  * result is remembered per file. Validating every enrolled chain on each change of `devices/`
  * (~12 ms each: 2.4 s at 200 devices, minutes at 10 000) is what this replaces.
  *
- * A file's result is reused while its text, the CRL list object (a new one whenever a CRL file
- * changes) and the time window stay the same: a success inside every path certificate's validity and
+ * A file's result is reused while its text (the same IndexedFile, kept while the text is), the CRL
+ * list object (a new one whenever a CRL file changes) and the time window stay the same: a success inside every path certificate's validity and
  * before the CRLs' nextUpdate; a failure for good, except a chain that is not valid yet.
  */
 class EnrolledKeys {
@@ -183,7 +183,10 @@ class EnrolledKeys {
     private readonly validate: (options: ValidateChainOptions) => Promise<ValidatedChain>,
   ) {}
 
-  /** Lists the files (a file whose text did not change keeps its kid); forgets the files that are gone. */
+  /**
+   * Lists the files (a file whose text did not change keeps its entry); forgets the files that are
+   * gone. A file without a certificate key this TAM can name is left out: it could never be trusted.
+   */
   async index(files: readonly string[], crls: readonly Uint8Array[]): Promise<EnrolmentIndex> {
     const texts = await readAll(files);
     const before = new Map(this.#index?.files.map((f) => [f.file, f]));
@@ -193,9 +196,11 @@ class EnrolledKeys {
       const text = texts[i];
       if (text === undefined) continue;
       const old = before.get(file);
-      const entry = old?.text === text ? old : { file, text, kid: await leafKid(text) };
+      const kid = old?.text === text ? old.kid : await leafKid(text);
+      if (kid === undefined) continue;
+      const entry = old?.text === text ? old : { file, text, kid };
       listed.push(entry);
-      if (entry.kid !== undefined) byKid.set(entry.kid, [...(byKid.get(entry.kid) ?? []), entry]);
+      byKid.set(kid, [...(byKid.get(kid) ?? []), entry]);
     }
     const present = new Set(listed.map((f) => f.file));
     for (const file of this.#byFile.keys()) if (!present.has(file)) this.#byFile.delete(file);
@@ -207,7 +212,7 @@ class EnrolledKeys {
   async key(index: EnrolmentIndex, kid: string, now: number): Promise<EnrolledDeviceKey | undefined> {
     for (const f of index.byKid.get(kid) ?? []) {
       const e = await this.#enrolment(f, index.crls, now);
-      if (e.key?.kid === kid) return e.key;
+      if (e.key !== undefined) return e.key;
     }
     return undefined;
   }
@@ -229,33 +234,25 @@ class EnrolledKeys {
 
   async #enrolment(f: IndexedFile, crls: readonly Uint8Array[], now: number): Promise<Enrolment> {
     const before = this.#byFile.get(f.file);
-    if (before && before.text === f.text && before.crls === crls && now >= before.from && now < before.until) return before;
-    const e = await this.#validate(f.text, crls, now);
+    if (before?.of === f && before.crls === crls && now >= before.from && now < before.until) return before;
+    const e = await this.#validate(f, crls, now);
     this.#byFile.set(f.file, e);
     return e;
   }
 
-  async #validate(text: string, crls: readonly Uint8Array[], now: number): Promise<Enrolment> {
-    const untrusted = (until: number): Enrolment => ({ text, crls, key: undefined, from: -Infinity, until });
-    let chain: Uint8Array[];
+  async #validate(f: IndexedFile, crls: readonly Uint8Array[], now: number): Promise<Enrolment> {
     try {
-      chain = decodeCertificateChainPem(text);
-    } catch {
-      return untrusted(Infinity);
-    }
-    if (chain.length === 0) return untrusted(Infinity);
-    try {
+      // The text decoded when it was listed (leafKid), and the kid named the leaf's key.
+      const chain = decodeCertificateChainPem(f.text);
       const v = await this.validate({ chain, anchors: this.anchors, role: 'device', ...(crls.length ? { crls } : {}), at: new Date(now) });
-      const key = coseKeyFromSpki(v.spki);
-      const kid = toHex(await coseKeyThumbprint(key));
       const { from, until } = this.#windowOf(v, crls.length ? crls : undefined);
-      return { text, crls, key: { key, kid, subject: v.leaf.subject }, from, until };
+      return { of: f, crls, key: { key: coseKeyFromSpki(v.spki), kid: f.kid, subject: v.leaf.subject }, from, until };
     } catch (e) {
       // A revoked, expired or foreign certificate is simply not trusted (a key-agreement
       // certificate has no digitalSignature and is skipped the same way). Only a chain that is not
       // valid yet may become trusted with the same text and CRLs: it is tried again when next asked.
       if (!isOtrpError(e)) throw e;
-      return untrusted(e.code === 'ERR_CERTIFICATE_NOT_YET_VALID' ? now : Infinity);
+      return { of: f, crls, key: undefined, from: -Infinity, until: e.code === 'ERR_CERTIFICATE_NOT_YET_VALID' ? now : Infinity };
     }
   }
 }
