@@ -165,22 +165,21 @@ export class KyselySessionRepository implements SessionRepository {
       // The end of every exchange changes all three: that shape is prepared.
       if (state !== undefined && deviceId !== undefined && expiresAt !== undefined) {
         const kept = await updateSession.first(this.ctx, { id: key, state, deviceId, expiresAt, now });
-        if (!kept) throw new StoreNotFound(`no session with id ${key}`);
+        if (!kept) throw sessionNotFound(key);
         return toSession({ ...kept, id: key, device_id: deviceId, state, updated_at: now, expires_at: expiresAt });
       }
-      const row =
-        await this.ctx.db
-              .updateTable('sessions')
-              .set({
-                ...(state === undefined ? {} : { state }),
-                ...(deviceId === undefined ? {} : { device_id: deviceId }),
-                ...(expiresAt === undefined ? {} : { expires_at: expiresAt }),
-                updated_at: now,
-              })
-              .where('id', '=', key)
-              .returningAll()
-              .executeTakeFirst();
-      if (!row) throw new StoreNotFound(`no session with id ${key}`);
+      const row = await this.ctx.db
+        .updateTable('sessions')
+        .set({
+          ...(state === undefined ? {} : { state }),
+          ...(deviceId === undefined ? {} : { device_id: deviceId }),
+          ...(expiresAt === undefined ? {} : { expires_at: expiresAt }),
+          updated_at: now,
+        })
+        .where('id', '=', key)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw sessionNotFound(key);
       return toSession(row);
     });
   }
@@ -190,7 +189,7 @@ export class KyselySessionRepository implements SessionRepository {
       const key = checkId(sessionId, 'session id');
       const row = tokenRow(key, token, this.ctx.clock());
       return atomic(this.ctx, async (_, tx) => {
-        if (!(await sessionExists.first(tx, { id: key }))) throw new StoreNotFound(`no session with id ${key}`);
+        if (!(await sessionExists.first(tx, { id: key }))) throw sessionNotFound(key);
         await insertToken.execute(tx, row);
         return toToken(row);
       });
@@ -240,7 +239,7 @@ export class KyselySessionRepository implements SessionRepository {
     return guard(this.ctx, async () => {
       const key = checkId(id, 'session id');
       const result = await this.ctx.db.deleteFrom('sessions').where('id', '=', key).executeTakeFirst();
-      if (result.numDeletedRows === 0n) throw new StoreNotFound(`no session with id ${key}`);
+      if (result.numDeletedRows === 0n) throw sessionNotFound(key);
     });
   }
 
@@ -251,4 +250,8 @@ export class KyselySessionRepository implements SessionRepository {
       return Number(result.numDeletedRows);
     });
   }
+}
+
+function sessionNotFound(id: string): StoreNotFound {
+  return new StoreNotFound(`no session with id ${id}`);
 }
