@@ -38,7 +38,7 @@ export function cryptoCensus(): CryptoCensus {
 }
 
 /** after - before, per label, zero entries left out. */
-export function countsDelta(after: OperationCounts, before: OperationCounts): OperationCounts {
+function countsDelta(after: OperationCounts, before: OperationCounts): OperationCounts {
   const out: OperationCounts = {};
   for (const [k, v] of Object.entries(after)) {
     const d = v - (before[k] ?? 0);
@@ -48,7 +48,7 @@ export function countsDelta(after: OperationCounts, before: OperationCounts): Op
 }
 
 /** Sums counts label by label. */
-export function addCounts(a: OperationCounts, b: OperationCounts): OperationCounts {
+function addCounts(a: OperationCounts, b: OperationCounts): OperationCounts {
   const out: OperationCounts = { ...a };
   for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
   return out;
