@@ -15,10 +15,9 @@
  * error reaches the HTTP layer, which answers 204 (http/error-response.ts).
  */
 import {
-  COSE_HEADER, createPeerTrust, decodeSign1, headerValue, isOtrpError, processConnect, readX5chain, processTamTeepMessage, ReferenceValueVerifier, TeepReplayed, TeepTokenExpired,
-  TeepTokenUnknown, toHex,
+  createPeerTrust, isOtrpError, processConnect, readX5chain, processTamTeepMessage, TeepReplayed, TeepTokenExpired, TeepTokenUnknown, toHex,
 } from '@otrp/core';
-import type { AttestationVerifier, CoseHeaders, CoseKey, CryptoProvider, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
+import type { AttestationVerifier, CoseKey, CryptoProvider, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
 import type { TamProtocolHandler, TeepExchangeContext } from '../http/tam-handler.js';
 import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../store/errors.js';
 import type { Store, StoreRepositories } from '../store/store.js';
@@ -26,6 +25,7 @@ import type { JsonValue } from '../store/records.js';
 import { correlate, type Correlation } from './correlate.js';
 import { cachedChainValidator } from './chain-cache.js';
 import { deviceChainValidator } from './device-identity.js';
+import { enrolledKeyVerifier, kidOf } from './evidence-verifier.js';
 import { newExchange, TAM_ACTOR, type ExchangeFacts } from './exchange.js';
 import { decodeSessionBlob, encodeSessionBlob } from './session-blob.js';
 import { recordOutcome } from './session-outcome.js';
@@ -66,11 +66,16 @@ export class TamService implements TamProtocolHandler {
   readonly #lifetime: number;
   /** Device chains validated recently (chain-cache.ts): each message repeats the device's x5chain. */
   readonly #validate = cachedChainValidator();
+  /** The built-in Verifier: the enrolled attestation key the Evidence names, the configured reference values. */
+  readonly #verifier: AttestationVerifier;
 
   constructor(options: TamServiceOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
     this.#lifetime = options.tokenLifetimeMs ?? 6 * HOUR;
+    this.#verifier = enrolledKeyVerifier({
+      trust: options.trust, ...(options.referenceValues && { referenceValues: options.referenceValues }), ...(options.provider && { provider: options.provider }),
+    });
     if ((options.attestation ?? 'background-check') === 'background-check' && options.referenceValues?.hwmodels === undefined) {
       options.logger?.warn({}, 'no reference values configured: any device hwmodel is accepted');
     }
@@ -139,26 +144,13 @@ export class TamService implements TamProtocolHandler {
       reportTrust: {
         resolve: async (h) => (readX5chain(h) ? createPeerTrust({ validateChain }).resolve(h) : this.#enrolledKey(kidOf(h))),
       },
-      ...(attestation === 'background-check' && { verifier: this.#verifier() }),
+      ...(attestation === 'background-check' && { verifier: this.#verifier }),
       ...(trust.keys.keyAgreement && { keyAgreementKey: trust.keys.keyAgreement }),
       policy: new StorePolicy(tx, ex, this.#catalog, now),
       tokens,
       tokenLifetimeMs: this.#lifetime,
       ...(this.#o.backoffMs !== undefined && { backoffMs: this.#o.backoffMs }),
       ...(this.#o.provider && { provider: this.#o.provider }),
-    };
-  }
-
-  /** The built-in Verifier: attestation keys certified by the Device CA, the configured reference values. */
-  #verifier(): AttestationVerifier {
-    const rv = this.#o.referenceValues ?? {};
-    return {
-      verify: async (evidence, context) => {
-        // The key the Evidence names by kid when enrolled, else every enrolled key (verifyEvidence's own rule).
-        const named = await this.#enrolledKey(evidenceKid(evidence));
-        const endorsementKeys = named ? [named] : (await this.#o.trust.enrolledDeviceKeys()).map((k) => k.key);
-        return new ReferenceValueVerifier({ endorsementKeys, referenceValues: rv, ...(this.#o.provider && { provider: this.#o.provider }) }).verify(evidence, context);
-      },
     };
   }
 
@@ -192,21 +184,6 @@ export class TamService implements TamProtocolHandler {
       this.#o.logger?.warn({ err, code }, 'cannot write the dropped message to the audit log');
     }
     this.#o.logger?.info({ code, ...detail }, 'teep message dropped');
-  }
-}
-
-/** The kid header (hex), if any. */
-function kidOf(headers: CoseHeaders): string | undefined {
-  const kid = headerValue(headers, COSE_HEADER.kid);
-  return kid instanceof Uint8Array ? toHex(kid) : undefined;
-}
-
-/** The kid of an Evidence COSE_Sign1 (undefined when absent or not decodable: verifyEvidence reports that). */
-function evidenceKid(evidence: Uint8Array): string | undefined {
-  try {
-    return kidOf(decodeSign1(evidence).headers);
-  } catch {
-    return undefined;
   }
 }
 

@@ -6,49 +6,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import {
-  coseKeyFromCertificate, coseKeyThumbprint, createCrl, createPki, decodePem, encodePem, generateKeyPair, importPrivateKey, issueCertificate, parseCertificate,
-  toHex, validateChain,
-} from '@otrp/core';
-import type { CaHandle, ValidateChainOptions } from '@otrp/core';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseCertificate, validateChain } from '@otrp/core';
+import type { ValidateChainOptions } from '@otrp/core';
+import { makePkiDir } from './test-support/pki-dir.js';
 import { loadPkiTrust } from './trust.js';
-
-async function setup() {
-  const dir = await mkdtemp(join(tmpdir(), 'otrp-trust-'));
-  const { files } = await createPki({ alg: 'ESP256', tamUri: 'https://tam.example/tam' });
-  for (const f of files) {
-    const p = join(dir, ...f.path.split('/'));
-    await mkdir(dirname(p), { recursive: true });
-    await writeFile(p, f.contents);
-  }
-  const byPath = new Map(files.map((f) => [f.path, f.contents]));
-  const ca: CaHandle = {
-    certificate: decodePem(byPath.get('device-ca/cert.pem')!, 'CERTIFICATE')[0]!,
-    privateKey: (await importPrivateKey(byPath.get('device-ca/key.pem')!)).key,
-  };
-  /** Enrols one certificate under devices/<rel>/chain.pem; returns its kid. */
-  const enrol = async (rel: string, notAfter?: Date) => {
-    const keys = await generateKeyPair('ESP256');
-    const leaf = await issueCertificate({ issuer: ca, role: 'device', subject: `${rel} attestation`, publicKey: keys.publicKey, ...(notAfter && { notAfter }) });
-    const folder = join(dir, 'devices', ...rel.split('/'));
-    await mkdir(folder, { recursive: true });
-    await writeFile(join(folder, 'chain.pem'), encodePem(leaf, 'CERTIFICATE') + encodePem(ca.certificate, 'CERTIFICATE'));
-    return { leaf, kid: toHex(await coseKeyThumbprint(coseKeyFromCertificate(leaf))) };
-  };
-  const revoke = async (leaf: Uint8Array) => {
-    const entry = { serialNumber: parseCertificate(leaf).serialNumber, revocationDate: new Date(Date.now() - 60_000), reason: 'keyCompromise' as const };
-    await writeFile(join(dir, 'device-ca', 'crl.pem'), encodePem(await createCrl({ issuer: ca, entries: [entry], crlNumber: 100 }), 'X509 CRL'));
-  };
-  return { dir, enrol, revoke };
-}
 
 const kids = (list: readonly { kid: string }[]) => list.map((k) => k.kid).sort();
 
 test('a new device folder and a CRL change are seen at the next check; a kid not listed makes a full recheck', async () => {
-  const { dir, enrol, revoke } = await setup();
+  const { dir, enrol, revoke } = await makePkiDir();
   try {
     const a = await enrol('dev-a/attestation');
     const trust = await loadPkiTrust(dir, { recheckMs: 0, fullRecheckMs: 3_600_000 });
@@ -78,7 +46,7 @@ test('a new device folder and a CRL change are seen at the next check; a kid not
 });
 
 test('a change deep in devices/ is seen by the periodic full check', async () => {
-  const { dir, enrol } = await setup();
+  const { dir, enrol } = await makePkiDir();
   try {
     const a = await enrol('dev-a/attestation');
     const trust = await loadPkiTrust(dir, { recheckMs: 0, fullRecheckMs: 0 });
@@ -93,7 +61,7 @@ test('a change deep in devices/ is seen by the periodic full check', async () =>
 });
 
 test('a file is validated when its kid is first named, once; a CRL change validates again', async () => {
-  const { dir, enrol, revoke } = await setup();
+  const { dir, enrol, revoke } = await makePkiDir();
   try {
     const fleet = await Promise.all(['dev-a', 'dev-b', 'dev-c'].map((d) => enrol(`${d}/attestation`)));
     // A file that holds no certificate is listed by nobody's kid and never trusted.
@@ -134,7 +102,7 @@ test('a file is validated when its kid is first named, once; a CRL change valida
 });
 
 test('a certificate that runs out stops being trusted without any file changing', async () => {
-  const { dir, enrol } = await setup();
+  const { dir, enrol } = await makePkiDir();
   try {
     const lasting = await enrol('dev-a/attestation');
     // X.509 times have whole seconds: this one ends 2 to 3 seconds from now.
