@@ -112,22 +112,25 @@ export async function loadPkiTrust(dir: string, options: PkiTrustOptions = {}): 
   const crlFiles = crlPaths().map((p) => join(dir, ...p.split('/')));
   const devicesDir = join(dir, PKI_LAYOUT.devices);
 
-  const crlCache = cached(recheckMs, async () => fingerprint(crlFiles), async () => {
+  const crlCache = watched(async () => {
     const out: Uint8Array[] = [];
     for (const f of crlFiles) {
       if (!(await exists(f))) continue;
       out.push(...decodePem(await readFile(f, 'utf8'), 'X509 CRL'));
     }
     return out;
-  });
+  }, [{ print: () => fingerprint(crlFiles), everyMs: recheckMs }]);
   const fullRecheckMs = Math.max(options.fullRecheckMs ?? 15_000, recheckMs);
   const enrolled = new EnrolledKeys(deviceAnchors, options.validateChain ?? validateChain);
-  const indexCache = twoLevelCache(recheckMs, fullRecheckMs, {
-    quick: async () => `${await fingerprint(crlFiles)}|${await fingerprint([devicesDir])}`,
-    full: async () => fingerprint(await pemFiles(devicesDir)),
-  }, async () => enrolled.index(await pemFiles(devicesDir), await crlCache()));
+  const indexCache = watched(async () => enrolled.index(await pemFiles(devicesDir), await crlCache()), [
+    { print: async () => `${await fingerprint(crlFiles)}|${await fingerprint([devicesDir])}`, everyMs: recheckMs },
+    { print: async () => fingerprint(await pemFiles(devicesDir)), everyMs: fullRecheckMs, forcedMs: recheckMs },
+  ]);
+  // List devices/ now, in the background, so that the first messages after a restart do not wait
+  // for it (~0.5 s per 1000 enrolled devices); a failure is reported by the first lookup instead.
+  indexCache().catch(() => undefined);
   return {
-    keys: { signing, chains, ...(keyAgreement && { keyAgreement }) }, deviceAnchors, signerAnchors, crls: crlCache,
+    keys: { signing, chains, ...(keyAgreement && { keyAgreement }) }, deviceAnchors, signerAnchors, crls: () => crlCache(),
     enrolledKey: async (kid) => {
       let index = await indexCache(false);
       // A kid not listed, e.g. a device enrolled a moment ago: compare the full listing now.
@@ -298,54 +301,32 @@ async function fingerprint(files: readonly string[]): Promise<string> {
   return parts.join(';');
 }
 
-/** A value recomputed when its fingerprint changes, the fingerprint checked at most every `ms`. */
-function cached<T>(ms: number, print: () => Promise<string>, load: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  let printed: string | undefined;
-  let checkedAt = 0;
-  return async () => {
-    const now = Date.now();
-    if (value !== undefined && now - checkedAt < ms) return value;
-    checkedAt = now;
-    const p = await print();
-    if (value === undefined || p !== printed) {
-      printed = p;
-      value = load();
-      value.catch(() => {
-        value = undefined;
-      });
-    }
-    return value;
-  };
+/** A fingerprint of what a cached value was computed from, taken at most every `everyMs`. */
+interface Watch {
+  readonly print: () => Promise<string>;
+  readonly everyMs: number;
+  /** The shorter interval used when the caller forces a check (default: `everyMs`). */
+  readonly forcedMs?: number;
 }
 
 /**
- * A value recomputed when either fingerprint changes: `quick` checked at most every `ms`, `full` at
- * most every `fullMs`, or every `ms` when the caller asks (`forceFull`).
+ * A value recomputed when any watched fingerprint changes. Each fingerprint is taken when due; a
+ * caller that passes `force` makes the forced interval apply. A failed computation is forgotten, so
+ * the next call tries again.
  */
-function twoLevelCache<T>(ms: number, fullMs: number, print: { quick: () => Promise<string>; full: () => Promise<string> }, load: () => Promise<T>) {
+function watched<T>(load: () => Promise<T>, watches: readonly Watch[]): (force?: boolean) => Promise<T> {
   let value: Promise<T> | undefined;
-  let quickPrint: string | undefined;
-  let fullPrint: string | undefined;
-  let quickAt = 0;
-  let fullAt = 0;
-  return async (forceFull: boolean): Promise<T> => {
+  const seen = watches.map(() => ({ print: undefined as string | undefined, at: 0 }));
+  return async (force = false) => {
     const now = Date.now();
-    const quickDue = value === undefined || now - quickAt >= ms;
-    const fullDue = value === undefined || now - fullAt >= (forceFull ? ms : fullMs);
-    if (value !== undefined && !quickDue && !fullDue) return value;
     let changed = false;
-    if (quickDue) {
-      quickAt = now;
-      const p = await print.quick();
-      changed ||= p !== quickPrint;
-      quickPrint = p;
-    }
-    if (fullDue) {
-      fullAt = now;
-      const p = await print.full();
-      changed ||= p !== fullPrint;
-      fullPrint = p;
+    for (const [i, w] of watches.entries()) {
+      const s = seen[i]!;
+      if (value !== undefined && now - s.at < (force ? (w.forcedMs ?? w.everyMs) : w.everyMs)) continue;
+      s.at = now;
+      const p = await w.print();
+      changed ||= p !== s.print;
+      s.print = p;
     }
     if (!changed && value !== undefined) return value;
     const v = load();
