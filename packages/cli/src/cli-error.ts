@@ -1,5 +1,3 @@
-import { isOtrpError } from '@otrp/core';
-
 /** Errors of the CLI itself (files, arguments), with the same `code` shape as the core's OtrpError. */
 export class CliError extends Error {
   constructor(
@@ -12,12 +10,15 @@ export class CliError extends Error {
   }
 }
 
-/** One line: `error: <CODE>: <message>`; unexpected errors get ERR_INTERNAL (main.ts prints it on exit 1). */
+/**
+ * One line: `error: <CODE>: <message>`, the code of a CliError or core OtrpError (or of any error
+ * with such a code, e.g. Node's); anything else is ERR_INTERNAL (main.ts prints it on exit 1). This
+ * file does not import core, so that `otrp --version` loads none of it.
+ */
 export function formatError(e: unknown): string {
-  if (isOtrpError(e) || e instanceof CliError) return `error: ${e.code}: ${oneLine(e.message)}`;
-  const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_INTERNAL';
+  const code: unknown = (e as { code?: unknown } | null | undefined)?.code;
   const message = e instanceof Error ? e.message : String(e);
-  return `error: ${/^[A-Z][A-Z0-9_]+$/.test(code) ? code : 'ERR_INTERNAL'}: ${oneLine(message)}`;
+  return `error: ${typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) ? code : 'ERR_INTERNAL'}: ${oneLine(message)}`;
 }
 
 function oneLine(s: string): string {
