@@ -118,3 +118,18 @@ test('a certificate that runs out stops being trusted without any file changing'
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a device enrolled just after the trust was loaded (and devices/ listed) is found by its first message', async () => {
+  const { dir, enrol } = await makePkiDir();
+  try {
+    const a = await enrol('dev-a/attestation');
+    // The default intervals: nothing is due again for a second after the listing done at load.
+    const trust = await loadPkiTrust(dir);
+    await new Promise((r) => setTimeout(r, 200)); // the background listing is done
+    const b = await enrol('dev-b/attestation');
+    assert.equal((await trust.enrolledKey(b.kid))?.kid, b.kid);
+    assert.equal((await trust.enrolledKey(a.kid))?.kid, a.kid);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -122,22 +122,26 @@ export async function loadPkiTrust(dir: string, options: PkiTrustOptions = {}): 
   }, [{ print: () => fingerprint(crlFiles), everyMs: recheckMs }]);
   const fullRecheckMs = Math.max(options.fullRecheckMs ?? 15_000, recheckMs);
   const enrolled = new EnrolledKeys(deviceAnchors, options.validateChain ?? validateChain);
-  const indexCache = watched(async () => enrolled.index(await pemFiles(devicesDir), await crlCache()), [
+  const indexCache = watched(async () => enrolled.index(await pemFiles(devicesDir), await crlCache.get()), [
     { print: async () => `${await fingerprint(crlFiles)}|${await fingerprint([devicesDir])}`, everyMs: recheckMs },
     { print: async () => fingerprint(await pemFiles(devicesDir)), everyMs: fullRecheckMs, forcedMs: recheckMs },
   ]);
   // List devices/ now, in the background, so that the first messages after a restart do not wait
   // for it (~0.5 s per 1000 enrolled devices); a failure is reported by the first lookup instead.
-  indexCache().catch(() => undefined);
+  // The first lookup still compares the fingerprints: a device enrolled in the meantime is seen.
+  indexCache.get().then(() => {
+    indexCache.recheckNext();
+    crlCache.recheckNext();
+  }, () => undefined);
   return {
-    keys: { signing, chains, ...(keyAgreement && { keyAgreement }) }, deviceAnchors, signerAnchors, crls: () => crlCache(),
+    keys: { signing, chains, ...(keyAgreement && { keyAgreement }) }, deviceAnchors, signerAnchors, crls: () => crlCache.get(),
     enrolledKey: async (kid) => {
-      let index = await indexCache(false);
+      let index = await indexCache.get();
       // A kid not listed, e.g. a device enrolled a moment ago: compare the full listing now.
-      if (!index.byKid.has(kid)) index = await indexCache(true);
+      if (!index.byKid.has(kid)) index = await indexCache.get(true);
       return enrolled.key(index, kid, Date.now());
     },
-    enrolledDeviceKeys: async () => enrolled.all(await indexCache(false), Date.now()),
+    enrolledDeviceKeys: async () => enrolled.all(await indexCache.get(), Date.now()),
   };
 }
 
@@ -309,15 +313,25 @@ interface Watch {
   readonly forcedMs?: number;
 }
 
+interface Watched<T> {
+  /** The value, recomputed first if a fingerprint that was due has changed. */
+  get(force?: boolean): Promise<T>;
+  /** Makes every fingerprint due at the next `get`, which recomputes only if one changed. */
+  recheckNext(): void;
+}
+
 /**
  * A value recomputed when any watched fingerprint changes. Each fingerprint is taken when due; a
  * caller that passes `force` makes the forced interval apply. A failed computation is forgotten, so
  * the next call tries again.
  */
-function watched<T>(load: () => Promise<T>, watches: readonly Watch[]): (force?: boolean) => Promise<T> {
+function watched<T>(load: () => Promise<T>, watches: readonly Watch[]): Watched<T> {
   let value: Promise<T> | undefined;
   const seen = watches.map(() => ({ print: undefined as string | undefined, at: 0 }));
-  return async (force = false) => {
+  const recheckNext = () => {
+    for (const s of seen) s.at = 0;
+  };
+  const get = async (force = false) => {
     const now = Date.now();
     let changed = false;
     for (const [i, w] of watches.entries()) {
@@ -336,4 +350,5 @@ function watched<T>(load: () => Promise<T>, watches: readonly Watch[]): (force?:
     });
     return v;
   };
+  return { get, recheckNext };
 }
