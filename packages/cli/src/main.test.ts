@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { InvalidArgument } from '@otrp/core';
 import { buildProgram, formatError } from './main.js';
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CLI_BIN, runCli } from './test-support/run-cli.js';
 
 test('--version prints the package version and exits 0', async () => {
@@ -49,4 +53,30 @@ test('otrp --help lists every command', async () => {
   const r = await runCli(['--help']);
   assert.equal(r.code, 0);
   for (const name of ['pki', 'teep', 'decode', 'encode', 'suit', 'tam', 'otrp', 'bench', 'device', 'demo']) assert.match(r.stdout, new RegExp(`^  ${name}\\b`, 'm'));
+});
+
+test('otrp --version loads no command and not core; a command loads its own module and not the TAM', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'otrp-modules-'));
+  const register = fileURLToPath(new URL('./test-support/module-log/register.mjs', import.meta.url));
+  /** The ES modules `otrp ARGS` resolved (built output and dependencies). */
+  const loaded = async (args: string[], name: string) => {
+    const log = join(dir, name);
+    const r = await runCli(args, { nodeArgs: ['--import', register], env: { OTRP_MODULE_LOG: log } });
+    return { code: r.code, urls: (await readFile(log, 'utf8')).split('\n').filter(Boolean) };
+  };
+  const any = (urls: string[], part: string) => urls.some((u) => u.includes(part));
+  try {
+    const version = await loaded(['--version'], 'version');
+    assert.equal(version.code, 0);
+    assert.ok(any(version.urls, '/cli/dist/main.js'), 'the log sees the modules');
+    assert.ok(!any(version.urls, '/packages/core/') && !any(version.urls, '/core/dist/'), 'core is not loaded');
+    assert.ok(!any(version.urls, '/cli/dist/commands/'), 'no command module is loaded');
+
+    const list = await loaded(['device', 'list', join(dir, 'no-device')], 'device-list');
+    assert.equal(list.code, 1);
+    assert.ok(any(list.urls, '/cli/dist/commands/device.js'));
+    assert.ok(!any(list.urls, '/tam/dist/') && !any(list.urls, '/cli/dist/commands/tam.js'), 'the TAM server stack is not loaded');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

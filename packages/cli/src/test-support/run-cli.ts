@@ -12,9 +12,20 @@ export interface CliResult {
   stdoutBytes: Uint8Array;
 }
 
-export function runCli(args: string[], options: { input?: Uint8Array | string; cwd?: string } = {}): Promise<CliResult> {
+export interface RunCliOptions {
+  input?: Uint8Array | string;
+  cwd?: string;
+  /** Options for node itself, before the script (e.g. --import). */
+  nodeArgs?: string[];
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+}
+
+export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_BIN, ...args], {
+      cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], ...(options.env && { env: { ...process.env, ...options.env } }),
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
