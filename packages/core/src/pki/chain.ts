@@ -17,7 +17,7 @@ import { InvalidArgument } from '../errors.js';
 import { CertificateConstraints, CertificateKeyUsage, CertificateRole, ChainUntrusted, CrlInvalid, PkiError } from './errors.js';
 import { bytesEqual, checkIssuerCapable, checkPathLength, checkValidity, pkijsFailure } from './chain-checks.js';
 import { parseCertificate } from './certificate-info.js';
-import { derMemo } from './der-memo.js';
+import { derMemo, MEMO_MAX_CERTIFICATE_BYTES, MEMO_MAX_CRL_BYTES } from './der-memo.js';
 import type { CertificateInfo } from './certificate-info.js';
 import { importSpki, spkiInfo } from './key-algorithms.js';
 import type { PkiKeyAlgorithm } from './key-algorithms.js';
@@ -75,19 +75,15 @@ export interface ValidatedChain {
 /** Longest chain accepted; TEEP/OTrP hierarchies are 3 deep (leaf, branch CA, root). */
 const MAX_CHAIN_LENGTH = 8;
 
-/** Certificates arrive from peers (x5chain): only ordinary sizes are remembered. CRLs come from local files. */
-const CERTIFICATE_MEMO_MAX_BYTES = 16 * 1024;
-const CRL_MEMO_MAX_BYTES = 4 * 1024 * 1024;
-
 /**
  * Parsed certificates and CRLs, by DER content (der-memo.ts): every chain of a role shares its
  * anchors, intermediates and CRLs. pkijs objects are large and leaves are mostly seen once, so
  * fewer of them are kept. A shared pkijs object is only read by the engine (it fills in its own
  * `tbsView` cache, the same bytes every time).
  */
-const certificateInfos = derMemo<CertificateInfo>(256, CERTIFICATE_MEMO_MAX_BYTES);
-const pkijsCertificates = derMemo<pkijs.Certificate>(32, CERTIFICATE_MEMO_MAX_BYTES);
-const pkijsCrls = derMemo<pkijs.CertificateRevocationList>(32, CRL_MEMO_MAX_BYTES);
+const certificateInfos = derMemo<CertificateInfo>(256, MEMO_MAX_CERTIFICATE_BYTES);
+const pkijsCertificates = derMemo<pkijs.Certificate>(32, MEMO_MAX_CERTIFICATE_BYTES);
+const pkijsCrls = derMemo<pkijs.CertificateRevocationList>(32, MEMO_MAX_CRL_BYTES);
 
 /** parseCertificate, remembered by DER content (PEM is decoded first); shared, so frozen. */
 function certificateInfo(input: Uint8Array | string): CertificateInfo {

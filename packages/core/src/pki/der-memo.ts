@@ -6,6 +6,15 @@
  * A failure is not remembered. Inputs longer than `maxBytes` are made every time, never kept: a peer
  * sending large certificates must not fill the memory with them.
  */
+/**
+ * The largest certificate or key (SPKI) remembered. Both arrive from peers (x5chain); ordinary ones
+ * are a few hundred bytes to a few KiB.
+ */
+export const MEMO_MAX_CERTIFICATE_BYTES = 16 * 1024;
+
+/** The largest CRL remembered. CRLs come from the PKI's local files. */
+export const MEMO_MAX_CRL_BYTES = 4 * 1024 * 1024;
+
 export function derMemo<T>(size: number, maxBytes: number): (der: Uint8Array, make: (der: Uint8Array) => T) => T {
   const entries = new Map<string, T>();
   return (der, make) => {

@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import * as pkijs from 'pkijs';
-import { derMemo } from './der-memo.js';
+import { derMemo, MEMO_MAX_CERTIFICATE_BYTES } from './der-memo.js';
 
 x509.cryptoProvider.set(globalThis.crypto);
 
@@ -23,7 +23,7 @@ class OtrpCryptoEngine extends pkijs.CryptoEngine {
    * Issuer keys imported for signature checks, by SPKI and import parameters: pkijs imports the
    * issuer's key again for every certificate and CRL it checks (the Device CA's for every device).
    */
-  readonly #spkiKeys = derMemo<Map<string, Promise<CryptoKey>>>(64, 16 * 1024);
+  readonly #spkiKeys = derMemo<Map<string, Promise<CryptoKey>>>(64, MEMO_MAX_CERTIFICATE_BYTES);
 
   override importKey(
     format: KeyFormat, keyData: BufferSource | JsonWebKey, algorithm: Parameters<pkijs.CryptoEngine['importKey']>[2], extractable: boolean, keyUsages: KeyUsage[],

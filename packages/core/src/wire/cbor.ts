@@ -10,8 +10,9 @@
  * are well-formed, and the TEEP/SUIT drafts only ask receivers for well-formed CBOR. (cborg's own
  * `strict` mode would reject them always, so it is not used.) Floats received in a longer width keep
  * it (CborFloat.width), so decode -> encode gives back the received bytes for everything except
- * non-minimal integer/length heads, indefinite lengths and NaN payloads (float.ts `writeFloat`). Indefinite lengths are governed by
- * `allowIndefinite` alone (RFC 8949 §4.1 only prefers definite lengths; it does not forbid them).
+ * non-minimal integer/length heads, indefinite lengths and NaN payloads (float.ts `writeFloat`).
+ * Indefinite lengths are governed by `allowIndefinite` alone (RFC 8949 §4.1 only prefers definite
+ * lengths; it does not forbid them).
  */
 import * as cborg from 'cborg';
 import { CborTag, type CborValue } from './cbor-value.js';
