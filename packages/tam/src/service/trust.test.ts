@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCertificate, validateChain } from '@otrp/core';
 import type { ValidateChainOptions } from '@otrp/core';
@@ -129,6 +129,26 @@ test('a device enrolled just after the trust was loaded (and devices/ listed) is
     const b = await enrol('dev-b/attestation');
     assert.equal((await trust.enrolledKey(b.kid))?.kid, b.kid);
     assert.equal((await trust.enrolledKey(a.kid))?.kid, a.kid);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a CRL that cannot be read fails the lookups, and the first lookup after it is mended works', async () => {
+  const { dir, enrol, revoke } = await makePkiDir();
+  try {
+    const a = await enrol('dev-a/attestation');
+    const b = await enrol('dev-b/attestation');
+    const crl = join(dir, 'device-ca', 'crl.pem');
+    await rm(crl, { force: true });
+    await mkdir(crl); // exists, but reading it fails (EISDIR)
+    // Long intervals: only a forgotten failure makes the next lookup read again.
+    const trust = await loadPkiTrust(dir, { recheckMs: 60_000, fullRecheckMs: 60_000 });
+    await assert.rejects(trust.enrolledKey(a.kid), { code: 'EISDIR' });
+    await rm(crl, { recursive: true });
+    await revoke(b.leaf); // a readable CRL again (without one, revocation is unknown: nothing is trusted)
+    assert.equal((await trust.enrolledKey(a.kid))?.kid, a.kid);
+    assert.equal(await trust.enrolledKey(b.kid), undefined);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -176,8 +176,9 @@ interface Enrolment {
  * (~12 ms each: 2.4 s at 200 devices, minutes at 10 000) is what this replaces.
  *
  * A file's result is reused while its text (the same IndexedFile, kept while the text is), the CRL
- * list object (a new one whenever a CRL file changes) and the time window stay the same: a success inside every path certificate's validity and
- * before the CRLs' nextUpdate; a failure for good, except a chain that is not valid yet.
+ * list object (a new one whenever a CRL file changes) and the time window stay the same: a success
+ * inside every path certificate's validity and before the CRLs' nextUpdate; a failure for good,
+ * except a chain that is not valid yet.
  */
 class EnrolledKeys {
   #byFile = new Map<string, Enrolment>();
