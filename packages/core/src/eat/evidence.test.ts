@@ -62,6 +62,46 @@ test('Evidence failures', async () => {
   void teepKey;
 });
 
+test('endorsement keys: a list falls back to every key, a kid resolver names the only key tried', async () => {
+  const { attester, teepKey, evidence, claims } = await setup();
+  const pub = publicCoseKey(attester);
+  const other = publicCoseKey(await webCryptoProvider.generateKeyPair('P-256'));
+  const printOf = async (k: typeof pub) => Buffer.from(await coseKeyThumbprint(k)).toString('hex');
+  const ctx = { nonce: NONCE, teepKey: publicCoseKey(teepKey) };
+
+  const asked: string[] = [];
+  const resolver = (keys: Record<string, typeof pub>) => async (kid: Uint8Array) => {
+    const hex = Buffer.from(kid).toString('hex');
+    asked.push(hex);
+    return keys[hex];
+  };
+  const r = await verifyEvidence(evidence, { endorsementKeys: resolver({ [await printOf(pub)]: pub }), ...ctx });
+  assert.deepEqual(r.endorsementKey, pub);
+  assert.deepEqual(asked, [await printOf(pub)], 'asked for the kid of the Evidence (the thumbprint of its key)');
+
+  // The resolver names the wrong key for that kid: refused, and no other key is tried.
+  await assert.rejects(verifyEvidence(evidence, { endorsementKeys: resolver({ [await printOf(pub)]: other }), ...ctx }), { code: 'ERR_EAT_UNTRUSTED_SIGNER' });
+  await assert.rejects(verifyEvidence(evidence, { endorsementKeys: resolver({}), ...ctx }), { code: 'ERR_EAT_UNTRUSTED_SIGNER' });
+
+  // Evidence without a kid: a list tries each key; a resolver has nothing to look up and refuses.
+  const { createSign1 } = await import('../cose/sign1.js');
+  const { encodeEatClaims } = await import('./claims-encode.js');
+  const noKid = await createSign1({ payload: encodeEatClaims(claims), key: attester, alg: -9, includeKid: false });
+  assert.deepEqual((await verifyEvidence(noKid, { endorsementKeys: [other, pub], ...ctx })).endorsementKey, pub);
+  asked.length = 0;
+  await assert.rejects(verifyEvidence(noKid, { endorsementKeys: resolver({ [await printOf(pub)]: pub }), ...ctx }), { code: 'ERR_EAT_UNTRUSTED_SIGNER' });
+  assert.deepEqual(asked, [], 'no kid, nothing asked');
+
+  // A kid that names no key of a list: each key in turn (the list rule); a resolver refuses.
+  const strangeKid = await createSign1({ payload: encodeEatClaims(claims), key: attester, alg: -9, includeKid: false, unprotectedHeaders: new Map([[4, new Uint8Array([7])]]) });
+  assert.deepEqual((await verifyEvidence(strangeKid, { endorsementKeys: [other, pub], ...ctx })).endorsementKey, pub);
+  await assert.rejects(verifyEvidence(strangeKid, { endorsementKeys: resolver({ [await printOf(pub)]: pub }), ...ctx }), { code: 'ERR_EAT_UNTRUSTED_SIGNER' });
+  assert.deepEqual(asked, ['07']);
+
+  const verifier = new ReferenceValueVerifier({ endorsementKeys: resolver({ [await printOf(pub)]: pub }), referenceValues: { hwversions: ['2.0.1'] } });
+  assert.equal((await verifier.verify(evidence, ctx)).status, 'affirming');
+});
+
 test('ReferenceValueVerifier checks hwmodel, hwversion and firmware digests', async () => {
   const { attester, teepKey, evidence } = await setup();
   const endorsementKeys = [publicCoseKey(attester)];

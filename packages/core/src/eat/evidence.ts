@@ -3,12 +3,12 @@
  * (draft-ietf-teep-protocol-26 §5: "COSE/JOSE Protection: see §8.2"; key identification by the
  * RFC 9679 thumbprint in `kid`).
  *
- * verifyEvidence checks, in order: the signature against the configured endorsement keys (by kid,
- * else each key), the claims against the TEEP EAT profile, eat_nonce against the expected nonce
+ * verifyEvidence checks, in order: the signature against the endorsement keys (a list: the key
+ * the kid names, else each key; or a resolver: only the key it returns for the kid), the claims against the TEEP EAT profile, eat_nonce against the expected nonce
  * (the challenge, or the token in the Passport model, -26 §9), and cnf.kid against the thumbprint of
  * the key that verified the TEEP message (-26 §7.1.1.1 step 2: no replay of another Agent's EAT).
  */
-import { createSign1, decodeSign1, verifySign1 } from '../cose/sign1.js';
+import { createSign1, decodeSign1, verifyDecodedSign1 } from '../cose/sign1.js';
 import { bytesEqual } from '../cose/bytes.js';
 import type { CoseKey } from '../cose/key.js';
 import type { CryptoProvider } from '../cose/crypto-provider.js';
@@ -44,9 +44,19 @@ export async function buildEvidence(options: BuildEvidenceOptions): Promise<Uint
   });
 }
 
+/**
+ * The one endorsement key a kid names (the raw kid bytes), or undefined when no trusted key has it.
+ * For a verifier whose keys are looked up, not listed: a TAM's enrolled fleet, say.
+ */
+export type EndorsementKeyResolver = (kid: Uint8Array) => Promise<CoseKey | undefined>;
+
 export interface VerifyEvidenceOptions {
-  /** Public keys that may sign Evidence (endorsements). */
-  readonly endorsementKeys: readonly CoseKey[];
+  /**
+   * Who may sign Evidence (endorsements). A list: the keys whose thumbprint or kid is the Evidence's
+   * kid, else every key in turn. A resolver: the key it returns for the kid and no other; Evidence
+   * without a kid is then refused, as the TEEP EAT profile identifies the key by kid (-26 §5).
+   */
+  readonly endorsementKeys: readonly CoseKey[] | EndorsementKeyResolver;
   /** Expected eat_nonce (challenge or token); omitted = no freshness check (timestamp mechanism). */
   readonly nonce?: Uint8Array;
   /** The key that verified the enclosing TEEP message; cnf.kid must be its thumbprint. */
@@ -63,16 +73,15 @@ export interface VerifiedEvidence {
 }
 
 export async function verifyEvidence(evidence: Uint8Array, options: VerifyEvidenceOptions): Promise<VerifiedEvidence> {
-  const { headers } = decodeSign1(evidence);
-  const kid = headerValue(headers, COSE_HEADER.kid);
-  const withPrints = await Promise.all(options.endorsementKeys.map(async (k) => ({ key: k, print: await coseKeyThumbprint(k) })));
-  const byKid = kid instanceof Uint8Array ? withPrints.filter(({ key, print }) => bytesEqual(print, kid) || (key.kid !== undefined && bytesEqual(key.kid, kid))) : [];
-  const candidates = byKid.length ? byKid : withPrints;
+  // Decoded once: the kid picks the key, and the same decoded message is verified.
+  const decoded = decodeSign1(evidence);
+  const kid = headerValue(decoded.headers, COSE_HEADER.kid);
+  const candidates = await endorsementCandidates(options.endorsementKeys, kid instanceof Uint8Array ? kid : undefined);
   let verified: { payload: Uint8Array; key: CoseKey } | undefined;
   let lastError: unknown;
-  for (const { key } of candidates) {
+  for (const key of candidates) {
     try {
-      const r = await verifySign1(evidence, key, { ...(options.algorithms && { algorithms: options.algorithms }), ...(options.provider && { provider: options.provider }) });
+      const r = await verifyDecodedSign1(decoded, key, { ...(options.algorithms && { algorithms: options.algorithms }), ...(options.provider && { provider: options.provider }) });
       verified = { payload: r.payload, key };
       break;
     } catch (e) {
@@ -92,4 +101,16 @@ export async function verifyEvidence(evidence: Uint8Array, options: VerifyEviden
     if (!bytesEqual(cnf.kid, expected)) throw new EatCnfMismatch('cnf does not name the key that signed the TEEP message');
   }
   return { claims, endorsementKey: verified.key };
+}
+
+/** The keys to try, in order (see VerifyEvidenceOptions.endorsementKeys). */
+async function endorsementCandidates(keys: VerifyEvidenceOptions['endorsementKeys'], kid: Uint8Array | undefined): Promise<readonly CoseKey[]> {
+  if (typeof keys === 'function') {
+    const named = kid === undefined ? undefined : await keys(kid);
+    return named ? [named] : [];
+  }
+  if (kid === undefined) return keys;
+  const withPrints = await Promise.all(keys.map(async (key) => ({ key, print: await coseKeyThumbprint(key) })));
+  const byKid = withPrints.filter(({ key, print }) => bytesEqual(print, kid) || (key.kid !== undefined && bytesEqual(key.kid, kid)));
+  return byKid.length ? byKid.map(({ key }) => key) : keys;
 }

@@ -10,7 +10,7 @@ import type { CoseKey } from '../cose/key.js';
 import type { CryptoProvider } from '../cose/crypto-provider.js';
 import type { EatClaims } from './claims.js';
 import { EatReferenceValueMismatch } from './errors.js';
-import { verifyEvidence } from './evidence.js';
+import { verifyEvidence, type VerifyEvidenceOptions } from './evidence.js';
 import { decodeSuitReference } from './teep-profile.js';
 
 export interface ReferenceValues {
@@ -42,7 +42,8 @@ export interface AttestationVerifier {
 }
 
 export interface ReferenceValueVerifierOptions {
-  readonly endorsementKeys: readonly CoseKey[];
+  /** A list of keys, or a resolver of the Evidence's kid (VerifyEvidenceOptions.endorsementKeys). */
+  readonly endorsementKeys: VerifyEvidenceOptions['endorsementKeys'];
   readonly referenceValues: ReferenceValues;
   readonly algorithms?: readonly number[];
   readonly provider?: CryptoProvider;

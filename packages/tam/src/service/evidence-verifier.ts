@@ -6,12 +6,13 @@
  * The TEEP EAT profile identifies the signing key by kid, the RFC 9679 thumbprint of its public key
  * (draft-ietf-teep-protocol-26 §5, "Key Identification"). So the Evidence is checked against the
  * one enrolled key its kid names, and nothing else: Evidence without a kid, or naming a key that is
- * not enrolled or no longer trusted, is refused (ERR_EAT_UNTRUSTED_SIGNER). Trying every enrolled
- * key instead, core's `verifyEvidence` rule when no key matches the kid, would cost one signature
- * check per enrolled device for each such message, and validate every enrolled chain the first time.
+ * not enrolled or no longer trusted, is refused (ERR_EAT_UNTRUSTED_SIGNER). Core's `verifyEvidence`
+ * takes the lookup as a kid resolver: with a key list it would try every key when none matches the
+ * kid, one signature check per enrolled device for each such message, and validate every enrolled
+ * chain the first time.
  */
-import { COSE_HEADER, decodeSign1, headerValue, ReferenceValueVerifier, toHex } from '@otrp/core';
-import type { AttestationVerifier, CoseHeaders, CryptoProvider, ReferenceValues } from '@otrp/core';
+import { ReferenceValueVerifier, toHex } from '@otrp/core';
+import type { AttestationVerifier, CryptoProvider, ReferenceValues } from '@otrp/core';
 import type { PkiTrust } from './trust.js';
 
 export interface EnrolledKeyVerifierOptions {
@@ -23,28 +24,9 @@ export interface EnrolledKeyVerifierOptions {
 
 export function enrolledKeyVerifier(options: EnrolledKeyVerifierOptions): AttestationVerifier {
   const { trust, provider } = options;
-  const referenceValues = options.referenceValues ?? {};
-  return {
-    verify: async (evidence, context) => {
-      const kid = evidenceKid(evidence);
-      const named = kid === undefined ? undefined : (await trust.enrolledKey(kid))?.key;
-      // No key: verifyEvidence refuses (ERR_EAT_UNTRUSTED_SIGNER), or reports the decoding error.
-      return new ReferenceValueVerifier({ endorsementKeys: named ? [named] : [], referenceValues, ...(provider && { provider }) }).verify(evidence, context);
-    },
-  };
-}
-
-/** The kid header (hex), if any. */
-export function kidOf(headers: CoseHeaders): string | undefined {
-  const kid = headerValue(headers, COSE_HEADER.kid);
-  return kid instanceof Uint8Array ? toHex(kid) : undefined;
-}
-
-/** The kid of an Evidence COSE_Sign1 (undefined when absent or not decodable: verifyEvidence reports that). */
-function evidenceKid(evidence: Uint8Array): string | undefined {
-  try {
-    return kidOf(decodeSign1(evidence).headers);
-  } catch {
-    return undefined;
-  }
+  return new ReferenceValueVerifier({
+    endorsementKeys: async (kid) => (await trust.enrolledKey(toHex(kid)))?.key,
+    referenceValues: options.referenceValues ?? {},
+    ...(provider && { provider }),
+  });
 }

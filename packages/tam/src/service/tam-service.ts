@@ -15,9 +15,9 @@
  * error reaches the HTTP layer, which answers 204 (http/error-response.ts).
  */
 import {
-  createPeerTrust, isOtrpError, processConnect, readX5chain, processTamTeepMessage, TeepReplayed, TeepTokenExpired, TeepTokenUnknown, toHex,
+  COSE_HEADER, createPeerTrust, headerValue, isOtrpError, processConnect, readX5chain, processTamTeepMessage, TeepReplayed, TeepTokenExpired, TeepTokenUnknown, toHex,
 } from '@otrp/core';
-import type { AttestationVerifier, CoseKey, CryptoProvider, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
+import type { AttestationVerifier, CoseHeaders, CoseKey, CryptoProvider, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
 import type { TamProtocolHandler, TeepExchangeContext } from '../http/tam-handler.js';
 import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../store/errors.js';
 import type { Store, StoreRepositories } from '../store/store.js';
@@ -25,7 +25,7 @@ import type { JsonValue } from '../store/records.js';
 import { correlate, type Correlation } from './correlate.js';
 import { cachedChainValidator } from './chain-cache.js';
 import { deviceChainValidator } from './device-identity.js';
-import { enrolledKeyVerifier, kidOf } from './evidence-verifier.js';
+import { enrolledKeyVerifier } from './evidence-verifier.js';
 import { newExchange, TAM_ACTOR, type ExchangeFacts } from './exchange.js';
 import { decodeSessionBlob, encodeSessionBlob } from './session-blob.js';
 import { recordOutcome } from './session-outcome.js';
@@ -142,7 +142,7 @@ export class TamService implements TamProtocolHandler {
       // SUIT reports are signed with a separate key, named by kid only: the enrolled device keys,
       // looked up by their precomputed thumbprint (not re-thumbprinted per message: O(fleet) work).
       reportTrust: {
-        resolve: async (h) => (readX5chain(h) ? createPeerTrust({ validateChain }).resolve(h) : this.#enrolledKey(kidOf(h))),
+        resolve: async (h) => (readX5chain(h) ? createPeerTrust({ validateChain }).resolve(h) : this.#enrolledKey(h)),
       },
       ...(attestation === 'background-check' && { verifier: this.#verifier }),
       ...(trust.keys.keyAgreement && { keyAgreementKey: trust.keys.keyAgreement }),
@@ -154,9 +154,10 @@ export class TamService implements TamProtocolHandler {
     };
   }
 
-  /** The enrolled key a kid names, validated now (trust.ts; a kid not listed yet after a full re-check of `devices/`). */
-  async #enrolledKey(kid: string | undefined): Promise<CoseKey | undefined> {
-    return kid === undefined ? undefined : (await this.#o.trust.enrolledKey(kid))?.key;
+  /** The enrolled key the kid header names, validated now (trust.ts; a kid not listed yet after a full re-check of `devices/`). */
+  async #enrolledKey(headers: CoseHeaders): Promise<CoseKey | undefined> {
+    const kid = headerValue(headers, COSE_HEADER.kid);
+    return kid instanceof Uint8Array ? (await this.#o.trust.enrolledKey(toHex(kid)))?.key : undefined;
   }
 
   async #auditDrop(e: unknown, ctx: TeepExchangeContext, ex: ExchangeFacts, corr: Correlation | undefined): Promise<void> {
