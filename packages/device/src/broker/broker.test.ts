@@ -85,6 +85,7 @@ test('a session: empty POST with Accept opens it, bodies are relayed with the TE
     assert.equal(s.headers['cookie'], undefined);
     assert.equal(s.headers['cache-control'], undefined);
   }
+  assert.equal(server.seen[0]!.headers['content-type'], undefined, 'the empty POST carries Accept only (-15 §5.1.1)');
   assert.equal(server.seen[1]!.headers['content-type'], TEEP_MEDIA_TYPE);
   assert.deepEqual(log.map((e) => [e.direction, e.body && td(e.body)]), [
     ['to-tam', undefined], ['from-tam', 'query-request'], ['to-tam', 'query-response'], ['from-tam', 'update'], ['to-tam', 'success'], ['from-tam', undefined],

@@ -1,12 +1,12 @@
 /**
- * One TEEP/HTTP exchange from the client side (draft-ietf-teep-otrp-over-http-15 §3, §5): a POST
+ * One TEEP/HTTP exchange from the client side (draft-ietf-teep-otrp-over-http-15 §4, §5): a POST
  * to the TAM URI with `Accept: application/teep+cbor` and, with a body, `Content-Type` of the same
  * type. The answer is the response body, or nothing for an empty (204) response.
  *
- * - Redirects are not followed (§3 "MUST NOT be automatically followed"): a 3xx is an error.
+ * - Redirects are not followed (§4 "MUST NOT be automatically followed"): a 3xx is an error.
  * - No cookies: none is sent and none is kept (`credentials: 'omit'`, no jar), whatever the TAM sets.
- * - No Cache-Control header is sent (§3).
- * - A response with content must be `application/teep+cbor` (§3); anything else is refused.
+ * - No Cache-Control header is sent (§4).
+ * - A response with content must be `application/teep+cbor` (§4); anything else is refused.
  * - A timeout and a size limit guard the transport. -15 §5.6 leaves TEEP timeouts to the Agent;
  *   these only stop a hung or hostile server from holding the Broker forever.
  * Every failure is a typed DeviceError (errors.ts); the Broker reports it to the Agent's
@@ -27,7 +27,7 @@ export interface TeepHttpClientOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** Checks that a TAM URI is an absolute http(s) URI (-15 §3: "any HTTP(S) URI"). */
+/** Checks that a TAM URI is an absolute http(s) URI (-15 §4: "any HTTP(S) URI"). */
 export function checkTamUri(uri: string): URL {
   let url: URL;
   try {
@@ -50,7 +50,8 @@ export async function postTeep(tamUri: string, body: Uint8Array | undefined, opt
   try {
     response = await doFetch(url, {
       method: 'POST',
-      headers: { accept: TEEP_MEDIA_TYPE, 'content-type': TEEP_MEDIA_TYPE },
+      // -15 §5.1.1: the empty POST that opens a session carries Accept only; a message adds its Content-Type.
+      headers: { accept: TEEP_MEDIA_TYPE, ...(body && body.length > 0 && { 'content-type': TEEP_MEDIA_TYPE }) },
       body: (body ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
       redirect: 'manual',
       credentials: 'omit',
