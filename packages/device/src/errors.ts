@@ -135,14 +135,14 @@ export class BrokerHttpStatus extends DeviceError {
 }
 
 /**
- * The TAM answered with a redirect; -15 §3: "Redirects MUST NOT be automatically followed". For OTrP
+ * The TAM answered with a redirect; -15 §4: "Redirects MUST NOT be automatically followed". For OTrP
  * (-02 §4 allows following): a 303, a redirect without a usable Location, or too many hops.
  */
 export class BrokerRedirect extends DeviceError {
   readonly code = 'ERR_BROKER_REDIRECT';
 }
 
-/** A response with content that is not `application/teep+cbor` (-15 §3) or `application/otrp+json` (-02 §5). */
+/** A response with content that is not `application/teep+cbor` (-15 §4) or `application/otrp+json` (-02 §5). */
 export class BrokerContentType extends DeviceError {
   readonly code = 'ERR_BROKER_CONTENT_TYPE';
 }

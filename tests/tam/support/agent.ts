@@ -92,7 +92,7 @@ export interface Posted {
   readonly body: Uint8Array;
 }
 
-/** POST to /tam as the Broker does (-15 §6): Accept always, Content-Type with a body. */
+/** POST to /tam as the Broker does (-15 §5.1.1, §5.3): Accept always, Content-Type with a body. */
 export async function post(url: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<Posted> {
   const res = await fetch(`${url}/tam`, {
     method: 'POST',

@@ -2,7 +2,7 @@
  * The Broker for OTrP (REE side): the OTrP/HTTP client of draft-ietf-teep-otrp-over-http-02 §5. It
  * relays opaque JSON between the TAM and the OTrP implementation in the TEE and holds no keys.
  *
- * Session (-02 §5.1.1 "Session Creation", §5.3, §9 "Sample message flow"): this implementation has
+ * Session (-02 §5.1.1 "Session Creation", §5.3, §7 "Sample message flow"): this implementation has
  * one TEE and no RequestTA API for OTrP (the TAM's policy decides what is installed), so every
  * session is a policy check (-02 §5.4) that opens with an empty POST:
  *

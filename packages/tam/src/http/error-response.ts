@@ -4,9 +4,9 @@
  * TEEP direction rule (draft-ietf-teep-protocol-26 §7, DESIGN.md "Invariants"): the TAM never sends a
  * TEEP Error message; it DROPS an Agent message that fails any check. Over HTTP a dropped message
  * means the TAM "passes back an empty message", so the server answers "a successful (2xx) response
- * with no body ... SHOULD be status 204" (otrp-over-http-15 §5.2) and the client ends its session.
+ * with no body ... SHOULD be status 204" (otrp-over-http-15 §6.2) and the client ends its session.
  * Only when the server "cannot get a message (empty or not) back from the TAM" does it answer 5xx
- * (-15 §5.4). Refusals before any TEEP processing are plain HTTP statuses (-15 §5.1: 415, 406).
+ * (-15 §6.4). Refusals before any TEEP processing are plain HTTP statuses (-15 §6.1: 415, 406).
  *
  * Resolution order: an integer `httpStatus` hint on the error (204 or 400..599) wins; then the row of
  * {@link ERROR_STATUS_TABLE} for the exact code; then the longest matching code prefix; otherwise 500

@@ -13,7 +13,7 @@ export abstract class HttpError extends OtrpError {
   abstract readonly httpStatus: number;
 }
 
-/** A non-empty body whose Content-Type is not `application/teep+cbor` (-15 §5.1: SHOULD 415). */
+/** A non-empty body whose Content-Type is not `application/teep+cbor` (-15 §6.1: SHOULD 415). */
 export class HttpUnsupportedMediaType extends HttpError {
   readonly code = 'ERR_HTTP_UNSUPPORTED_MEDIA_TYPE';
   readonly httpStatus = 415;
@@ -22,7 +22,7 @@ export class HttpUnsupportedMediaType extends HttpError {
   }
 }
 
-/** An Accept header that excludes `application/teep+cbor` (-15 §5.1: SHOULD fail the request). */
+/** An Accept header that excludes `application/teep+cbor` (-15 §6.1: SHOULD fail the request). */
 export class HttpNotAcceptable extends HttpError {
   readonly code = 'ERR_HTTP_NOT_ACCEPTABLE';
   readonly httpStatus = 406;

@@ -1,5 +1,5 @@
 /**
- * The TEEP media type and the two header checks of otrp-over-http-15 §5.1: the Content-Type of a
+ * The TEEP media type and the two header checks of otrp-over-http-15 §6.1: the Content-Type of a
  * non-empty body, and the Accept header of every request.
  */
 

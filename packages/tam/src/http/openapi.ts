@@ -61,7 +61,7 @@ export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions = 
 
 /**
  * @fastify/swagger marks every documented request body as required, but a TEEP body may be empty
- * (an empty POST opens a session, -15 §5.1): un-require the bodies whose media type is TEEP.
+ * (an empty POST opens a session, -15 §6.1): un-require the bodies whose media type is TEEP.
  */
 function optionalTeepBodies<T extends { paths?: unknown }>(doc: T): T {
   const paths = (doc.paths ?? {}) as Record<string, Record<string, { requestBody?: { required?: boolean; content?: object } }>>;

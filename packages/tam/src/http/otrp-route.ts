@@ -3,7 +3,7 @@
  * listener as TEEP. Its own binding, not TEEP's (-15): where they differ, OTrP follows -02.
  *
  *   empty body (any Content-Type), Accept allowing application/otrp+json
- *                      -> processConnect   -> 200 application/otrp+json (GetDeviceStateRequest, -02 §9 step 6)
+ *                      -> processConnect   -> 200 application/otrp+json (GetDeviceStateRequest, -02 §7 step 6)
  *   non-empty body     -> Content-Type must be application/otrp+json (else 415)
  *                      -> processOtrpMessage -> 200 with the next request, or 204 (-02 §6.2: empty buffer)
  *   Accept excluding application/otrp+json -> 406;  not POST -> 405 (Allow: POST, -02 §4)
@@ -85,7 +85,7 @@ export async function otrpRoutes(app: FastifyInstance, options: OtrpRouteOptions
       }
       reply.header('cache-control', 'no-store');
       if (answer === null || answer.length === 0) return reply.code(204).send();
-      // Bytes, so that Fastify adds no charset parameter (JSON is UTF-8, RFC 8259 §8.1; -02 §9 step 7).
+      // Bytes, so that Fastify adds no charset parameter (JSON is UTF-8, RFC 8259 §8.1; -02 §7 step 7).
       return reply.code(200).type(OTRP_MEDIA_TYPE).send(Buffer.from(answer, 'utf8'));
     },
   });

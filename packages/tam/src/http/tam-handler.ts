@@ -1,10 +1,10 @@
 /**
  * The narrow interface between the HTTP binding and the TAM's protocol logic.
  *
- * The names are the conceptual APIs of RFC 9397 §6.2.1 and otrp-over-http-15 §5.1: the TEEP/HTTP
+ * The names are the conceptual APIs of RFC 9397 §6.2.1 and otrp-over-http-15 §6.1: the TEEP/HTTP
  * server calls "ProcessConnect" for an empty POST body (a new session) and "ProcessTeepMessage" for a
  * non-empty one, and sends back whatever message the TAM passes back. `null` means the TAM passes
- * back no message: the server answers 204 (-15 §5.2) and the client ends its session.
+ * back no message: the server answers 204 (-15 §6.2) and the client ends its session.
  *
  * The HTTP layer knows nothing else about the TAM (no store, no policy, no TEEP codec): a handler
  * that cannot accept a message throws an OtrpError with a stable `code`, optionally with an

@@ -112,7 +112,7 @@ test('a body above the limit is 413 and the TAM is not called', async () => {
   await app.close();
 });
 
-test("garbage that the TAM's decoder refuses is dropped: 204, as -15 §5.2 prescribes for no message", async () => {
+test("garbage that the TAM's decoder refuses is dropped: 204, as -15 §6.2 prescribes for no message", async () => {
   const { tam, app } = setup();
   const res = await app.inject({ method: 'POST', url: '/tam', headers: { 'content-type': TEEP }, payload: Buffer.from([0xff, 0x00, 0x13]) });
   assert.equal(tam.calls.length, 1); // the handler was called and threw a CborError

@@ -1,14 +1,14 @@
 /**
- * The TEEP-over-HTTP server side (otrp-over-http-15 §5): `POST /tam` for draft-26 peers and
+ * The TEEP-over-HTTP server side (otrp-over-http-15 §6): `POST /tam` for draft-26 peers and
  * `POST /tam/pre26` for peers using the label numbering of drafts -12..-25.
  *
  * Lifecycle of one request (each refusal goes through error-response.ts):
  *   onRequest   Accept excludes application/teep+cbor            -> 406
  *               Content-Length > 0 and Content-Type is not TEEP  -> 415 (before reading the body)
  *   parsing     body above `bodyLimit`                           -> 413
- *   handler     empty body   -> processConnect(ctx)        (-15 §5.1 "request for a new TEEP session")
+ *   handler     empty body   -> processConnect(ctx)        (-15 §6.1 "request for a new TEEP session")
  *               non-empty    -> processTeepMessage(body)   (415 first if the Content-Type is wrong)
- *               message      -> 200 application/teep+cbor (-15 §5.3); null -> 204 (-15 §5.2)
+ *               message      -> 200 application/teep+cbor (-15 §6.3); null -> 204 (-15 §6.2)
  *               thrown error -> the table (a dropped message is 204, "cannot answer" is 5xx, §5.4)
  *   any other method -> 405 with `Allow: POST` (-15 §4: "Only the POST method is specified").
  *
@@ -43,7 +43,7 @@ export interface TeepRouteOptions {
   /** Largest body in bytes; larger -> 413. Default {@link DEFAULT_TEEP_BODY_LIMIT}. */
   readonly bodyLimit?: number;
   /**
-   * Refuse (406) a request without any Accept header. -15 §5.1 says a TAM SHOULD fail a request
+   * Refuse (406) a request without any Accept header. -15 §6.1 says a TAM SHOULD fail a request
    * lacking an appropriate Accept; RFC 9110 §12.5.1 reads an absent Accept as "anything". Default
    * false: only an Accept that excludes application/teep+cbor is refused.
    */

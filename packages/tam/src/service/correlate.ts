@@ -1,5 +1,5 @@
 /**
- * Finding the session an Agent message belongs to. Cookies are not used (otrp-over-http-15 §3) and
+ * Finding the session an Agent message belongs to. Cookies are not used (otrp-over-http-15 §4) and
  * every POST is independent, so the TAM correlates by the freshness value the Agent echoes
  * (docs/teep-decisions.md §1): the `token` of a QueryResponse, Success or Error (a Background-Check
  * QueryRequest carries a token as well as its challenge, so that an Agent's Error, which has no

@@ -1,7 +1,7 @@
 /**
  * Errors of the TAM service assembly (TamService, its configuration and the PKI it loads). Each has
  * a stable `code`; the protocol refusals carry `httpStatus = 204`: the TAM drops the message
- * (draft-ietf-teep-protocol-26 §7, otrp-over-http-15 §5.2) and the Agent's session ends.
+ * (draft-ietf-teep-protocol-26 §7, otrp-over-http-15 §6.2) and the Agent's session ends.
  */
 import { OtrpError } from '@otrp/core';
 
