@@ -3,13 +3,13 @@
  * with the outcome draft-ietf-teep-protocol-26 prescribes and both sides' state unchanged:
  *
  *   - an Update altered in transit (a proxy in the test flips a byte): the Agent's COSE check fails,
- *     it answers with a TEEP Error (§4.2 / §8: a message that fails verification is not acted on),
+ *     it answers with a TEEP Error (§4.1.2 / §7.2: a message that fails verification is not acted on),
  *     installs nothing; the TAM's inventory keeps the installed version;
  *   - a TC from an untrusted signer, put straight into the TAM's store by this test (the TAM's upload
  *     check refuses it, so the test goes around it; no configuration switches that check off): the
  *     Agent validates the signer chain against its TC-Signer CA and refuses (TEEP Error);
  *   - a lower sequence number (rollback), likewise put into the store directly: the Agent refuses it
- *     (SUIT manifest-37 §8.4.6 / draft-26 §4.4);
+ *     (SUIT manifest-37 §8.4.2 / draft-26 §10, replay protection);
  *   - a TAM whose certificate has expired: the Agent does not trust the QueryRequest and installs
  *     nothing (it answers the QueryRequest with a TEEP Error, never a QueryResponse); that TAM records
  *     nothing installed.

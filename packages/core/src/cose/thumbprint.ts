@@ -4,8 +4,9 @@
  * {kty, crv, x}, Symmetric {kty, k}. SHA-256 by default (RFC 9679 §5 uses it in the example).
  * The same value for a private key and its public part, by construction.
  *
- * Thumbprints of EC2/OKP keys are memoized, because TEEP names every signer by its thumbprint
- * (-26 §4.1) and the same few keys sign and verify every message. The memo is exact: a thumbprint
+ * Thumbprints of EC2/OKP keys are memoized, because otrp names every TEEP signer by its thumbprint
+ * (the kid of the -26 §5 EAT profile, used for messages too: -26 §4.1.1 leaves the header to the
+ * sender) and the same few keys sign and verify every message. The memo is exact: a thumbprint
  * is a pure function of (hash, thumbprintInput(key)). Per key object, the entry keeps a copy of the
  * public members it was computed from and is used only while they are unchanged; keys rebuilt from
  * the wire hit a small LRU keyed by the hash name and the thumbprint input itself. Symmetric keys

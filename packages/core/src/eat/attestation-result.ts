@@ -4,7 +4,7 @@
  *
  * An Attestation Result is an EAT that a Verifier signs after appraising Evidence; in the Passport
  * model the attested party carries it in its attestation-payload with the media type of the TEEP EAT
- * profile (-26 §4.2: that media type "indicates an Attestation Result"). Its receiver checks, in
+ * profile (-26 §7.1.1, §7.2.1: that media type "indicates an Attestation Result"). Its receiver checks, in
  * order: signed by a Verifier it trusts; the TEEP EAT profile; eat_nonce = the freshness value it
  * sent (the token in the Passport model, -26 §9); cnf.kid = the RFC 9679 thumbprint of the key
  * that verified the enclosing TEEP message (proof of possession, -26 §7.1.1.1 step 2).

@@ -1,5 +1,5 @@
 /**
- * The two base64 alphabets OTrP mixes (draft-ietf-teep-opentrustprotocol-03 §7.1: "JWE and JWS
+ * The two base64 alphabets OTrP mixes (draft-ietf-teep-opentrustprotocol-03 §7.4: "JWE and JWS
  * related elements will be BASE64URL encoded. Other binary data elements specific to the OTrP
  * specification are BASE64-encoded"). We emit standard BASE64 with padding for OTrP fields and
  * accept either alphabet on input (notes §15 A6: the draft's own samples mix them).

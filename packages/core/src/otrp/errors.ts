@@ -67,7 +67,7 @@ export class OtrpJsonLimit extends OtrpProtocolError {
   readonly code = 'ERR_OTRP_JSON_LIMIT';
   readonly wireCode = 'ERR_REQUEST_INVALID';
 }
-/** A rid/tid pair seen before (§7.6: "The combination of rid and tid MUST be made unique"). */
+/** A rid/tid pair seen before (§9.1.1: "The combination of rid and tid MUST be made unique"). */
 export class OtrpReplay extends OtrpProtocolError {
   readonly code = 'ERR_OTRP_REPLAY';
   readonly wireCode = 'ERR_REQUEST_INVALID';

@@ -77,7 +77,7 @@ test('replayed rid/tid: ERR_REQUEST_INVALID (ERR_OTRP_REPLAY), state unchanged',
   assert.equal(replay.error?.code, 'ERR_OTRP_REPLAY');
   assert.equal(replay.error?.wireCode, 'ERR_REQUEST_INVALID');
   assert.deepEqual(store.snapshot(), after);
-  // A new rid with an old tid is fine (§7.6: the combination must be unique).
+  // A new rid with an old tid is fine (§9.1.1: the combination must be unique).
   const gds1 = await buildGetDeviceStateRequest(tam, { rid: 'r1', tid: 't1' });
   assert.equal((await processOtrpRequest(agent, gds1.message)).error, undefined);
   const gds2 = await buildGetDeviceStateRequest(tam, { rid: 'r2', tid: 't1' });

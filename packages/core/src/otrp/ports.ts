@@ -13,7 +13,7 @@ export interface OtrpIdentity {
 }
 
 /**
- * rid/tid uniqueness (§7.6: "The combination of rid and tid MUST be made unique"). The store
+ * rid/tid uniqueness (§9.1.1: "The combination of rid and tid MUST be made unique"). The store
  * persists each pair; `recordOnce` is atomic and returns false for a pair seen before in `scope`
  * (the TEE uses the TAM's tamid as scope).
  */
@@ -22,7 +22,7 @@ export interface RidTidStore {
 }
 
 /**
- * Stapled OCSP checking (§9.1.2, §14.9: `ocspdat`, "OCSP stapling data respectively for the TAM
+ * Stapled OCSP checking (§9.1.1, §9.1.2, §14.9: `ocspdat`, "OCSP stapling data respectively for the TAM
  * certificate and each of the CA certificates up to the root certificate"). Throws when a
  * certificate of `path` (leaf first, anchor last) is revoked, or its status is not proven by one
  * of `responses` (DER OCSPResponse) at `at`. ocsp.ts implements it with pkijs.

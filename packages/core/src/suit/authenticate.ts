@@ -113,7 +113,7 @@ function* candidateKeys(trust: SuitTrust): Generator<CoseKey | KeyResolver> {
 }
 
 /**
- * Severable members (manifest-37 §8.4.11): each member the manifest holds as a SUIT_Digest must, when
+ * Severable members (manifest-37 §8.4.12, §8.6): each member the manifest holds as a SUIT_Digest must, when
  * the envelope carries it, match that digest over the envelope element including its bstr header.
  * An envelope element for a member the manifest holds in place is refused (it would be unauthenticated).
  */

@@ -1,6 +1,6 @@
 /**
  * SUIT_Command_Sequence and SUIT_Shared_Sequence (draft-ietf-suit-manifest-37 §8.4.6, §8.4.9-8.4.10;
- * trust-domains-12 §6 adds dependency-integrity 7, is-dependency 8, process-dependency 11,
+ * trust-domains-12 §5.6 (labels §9.4) adds dependency-integrity 7, is-dependency 8, process-dependency 11,
  * set-parameters 19, unlink 33).
  *
  * ```cddl
@@ -93,7 +93,7 @@ function decodeCommand(code: number, arg: CborValue, offset: number, what: strin
     case C.setParameters:
       return { code, offset, kind: 'parameters', parameters: decodeParameters(expectMap(arg, what), what) };
     default:
-      // Custom (nint) and unknown commands decode; executing them fails (§8.4.6: unknown = failure).
+      // Custom (nint) and unknown commands decode; executing them fails (§8.4.9, §6.1: unknown = failure).
       return { code, offset, kind: 'other', arg };
   }
 }

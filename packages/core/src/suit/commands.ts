@@ -1,6 +1,6 @@
 /**
  * The conditions and directives that act on one component (draft-ietf-suit-manifest-37 §8.4.9-8.4.10,
- * trust-domains-12 §6, firmware-encryption §8). Flow control (set-component-index, try-each,
+ * trust-domains-12 §5.6, firmware-encryption §4). Flow control (set-component-index, try-each,
  * run-sequence, parameters) is in machine.ts. Conditions never have side effects; directives only
  * stage writes (committed by the processor when the whole procedure succeeded).
  */
@@ -65,7 +65,7 @@ export async function runComponentCommand(
     case C.processDependency:
       if (!isDependencyIndex(ctx, index)) throw new SuitInvalidState(`process-dependency on component ${index}, which is not a dependency`);
       if (frame.section === SUIT_MANIFEST.common) throw new SuitInvalidState('process-dependency is not allowed in the shared sequence');
-      // trust-domains-12 §6.5: abort unless the dependency passed condition-dependency-integrity.
+      // trust-domains-12 §5.6.2: abort unless the dependency passed condition-dependency-integrity.
       if (!ctx.verifiedDependencies.has(index)) throw new SuitDependencyNotVerified(`dependency ${index} was not the target of condition-dependency-integrity`);
       return processDependency(ctx, index, frame);
     case C.fetch:
@@ -96,7 +96,7 @@ export async function runComponentCommand(
       return;
     }
     case C.unlink:
-      // trust-domains-12 §6.7: reference counting is the platform's job; here the component is removed at commit.
+      // trust-domains-12 §5.6.5: reference counting is the platform's job; here the component is removed at commit.
       stageComponent(ctx, id(), null);
       return;
     default:
@@ -108,7 +108,7 @@ function matchId(want: CborValue, have: Uint8Array | undefined, fail: () => Suit
   if (!(have && want instanceof Uint8Array && bytesEqual(have, want))) throw fail();
 }
 
-/** The bytes image-match hashes: a dependency's bstr-wrapped manifest (trust-domains-12 §5.3), else the component. */
+/** The bytes image-match hashes: a dependency's bstr-wrapped manifest (trust-domains-12 §5.2.2), else the component. */
 async function imageOf(ctx: ManifestContext, index: number): Promise<{ data: Uint8Array; size: number } | undefined> {
   if (isDependencyIndex(ctx, index)) {
     const envBytes = await dependencyImage(ctx, index);
@@ -135,7 +135,7 @@ export async function dependencyImage(ctx: ManifestContext, index: number): Prom
   return look ? ((await look(ctx.manifest.common.dependencies.get(index)?.prefix, index)) ?? undefined) : undefined;
 }
 
-/** trust-domains-12 §6.4: authenticate the dependency, then match its digest to image-digest. */
+/** trust-domains-12 §5.6.4: authenticate the dependency, then match its digest to image-digest. */
 async function dependencyIntegrity(ctx: ManifestContext, index: number): Promise<void> {
   if (!isDependencyIndex(ctx, index)) throw new SuitNotADependency(`component ${index} is not a dependency`);
   const want = decodeDigestBytes(requireParam(ctx, index, P.imageDigest) as Uint8Array);
@@ -159,7 +159,7 @@ async function fetchInto(ctx: ManifestContext, index: number): Promise<void> {
   const id = componentIdAt(ctx, index);
   let data: Uint8Array | undefined;
   if (uri.startsWith('#')) {
-    // manifest-37 §7.5 / trust-domains-12 §5.2: integrated payloads and dependencies live in the envelope.
+    // manifest-37 §7.5 / trust-domains-12 §8.1.1: integrated payloads and dependencies live in the envelope.
     data = ctx.envelope.integrated.get(uri);
     if (!data) throw new SuitFetchFailed(`integrated payload ${uri} is not in the envelope`);
   } else {
@@ -174,13 +174,13 @@ async function fetchInto(ctx: ManifestContext, index: number): Promise<void> {
   }
   if (isDependencyIndex(ctx, index)) {
     ctx.dependencyImages.set(index, data);
-    ctx.verifiedDependencies.delete(index); // §6.4: a fetch clears the integrity result
+    ctx.verifiedDependencies.delete(index); // trust-domains-12 §5.6.4: a fetch clears the integrity result
   } else {
     stageComponent(ctx, id, data);
   }
 }
 
-/** firmware-encryption §8: write and copy decrypt when encryption-info is set. */
+/** firmware-encryption §4: write and copy decrypt when encryption-info is set. */
 async function maybeDecrypt(ctx: ManifestContext, index: number, data: Uint8Array): Promise<Uint8Array> {
   const info = paramsOf(ctx, index).get(P.encryptionInfo);
   if (!(info instanceof Uint8Array)) return data;

@@ -1,5 +1,5 @@
 /**
- * SUIT_Digest (draft-ietf-suit-manifest-37 §8.3).
+ * SUIT_Digest (draft-ietf-suit-manifest-37 §10).
  *
  * ```cddl
  * SUIT_Digest = [
@@ -22,7 +22,7 @@ export interface SuitDigest {
   readonly bytes: Uint8Array;
 }
 
-/** WebCrypto names of the supported digest algorithms; SHAKE is optional (§8.3) and not supported. */
+/** WebCrypto names of the supported digest algorithms; SHAKE is optional (§10) and not supported. */
 const DIGEST_ALGS: ReadonlyMap<number, { name: HashName; size: number }> = new Map([
   [SUIT_DIGEST_ALG.sha256, { name: 'SHA-256', size: 32 }],
   [SUIT_DIGEST_ALG.sha384, { name: 'SHA-384', size: 48 }],

@@ -1,5 +1,5 @@
 /**
- * SUIT payload encryption (draft-ietf-suit-firmware-encryption §5-6, §8): SUIT_Encryption_Info is a
+ * SUIT payload encryption (draft-ietf-suit-firmware-encryption §4-6): SUIT_Encryption_Info is a
  * COSE_Encrypt (tag 96) with a detached ciphertext and one recipient per device or KEK.
  *
  * ```cddl
@@ -22,7 +22,7 @@ import { isOtrpError } from '../errors.js';
 import { SuitDecryptionFailed, SuitInvalidSpec, SuitMalformed } from './errors.js';
 import type { SuitDecryptionKeys } from './processor-types.js';
 
-/** firmware-encryption §6.2: the KDF context `other` for payloads. */
+/** firmware-encryption §5.2.4: the KDF context `other` for payloads. */
 export const SUIT_PAYLOAD_KDF_OTHER = 'SUIT Payload Encryption';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * SUIT_Envelope (draft-ietf-suit-manifest-37 §8.2; trust-domains-12 §5.2 adds integrated dependencies
+ * SUIT_Envelope (draft-ietf-suit-manifest-37 §8.2; trust-domains-12 §4, §9.1 add integrated dependencies
  * and the severable dependency-resolution / candidate-verification members).
  *
  * ```cddl

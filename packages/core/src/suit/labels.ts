@@ -4,7 +4,7 @@
  * (`suit-parameter-encryption-info`). 0 is never a key (manifest-37 §11: "unset detection").
  */
 
-/** SUIT_Envelope keys (manifest-37 §8.2, trust-domains-12 §5.2). */
+/** SUIT_Envelope keys (manifest-37 §8.2, trust-domains-12 §9.1). */
 export const SUIT_ENVELOPE = {
   delegation: 1,
   authenticationWrapper: 2,
@@ -55,17 +55,17 @@ export const SUIT_SEQUENCES: readonly number[] = [
   SUIT_MANIFEST.uninstall,
 ];
 
-/** SUIT_Common keys (manifest-37 §8.4.5, trust-domains-12 §5.3). */
+/** SUIT_Common keys (manifest-37 §8.4.5, trust-domains-12 §5.2.2). */
 export const SUIT_COMMON = {
   dependencies: 1,
   components: 2,
   sharedSequence: 4,
 } as const;
 
-/** SUIT_Dependency_Metadata keys (trust-domains-12 §5.3). */
+/** SUIT_Dependency_Metadata keys (trust-domains-12 §5.2.2). */
 export const SUIT_DEPENDENCY_METADATA = { prefix: 1 } as const;
 
-/** Conditions and directives (manifest-37 §8.4.9-8.4.10, trust-domains-12 §6). */
+/** Conditions and directives (manifest-37 §8.4.9-8.4.10, trust-domains-12 §5.6). */
 export const SUIT_COMMAND = {
   vendorIdentifier: 1,
   classIdentifier: 2,
@@ -135,7 +135,7 @@ export const SUIT_TEXT_COMPONENT = {
   componentVersion: 6,
 } as const;
 
-/** Digest algorithms (manifest-37 §8.3, COSE algorithm ids). Only SHA-256 is REQUIRED. */
+/** Digest algorithms (manifest-37 §10, COSE algorithm ids). Only SHA-256 is REQUIRED. */
 export const SUIT_DIGEST_ALG = {
   sha256: -16,
   shake128: -18,
@@ -144,7 +144,7 @@ export const SUIT_DIGEST_ALG = {
   shake256: -45,
 } as const;
 
-/** CBOR tags (manifest-37 §8.2, §8.4; cbor-pen tag 112). */
+/** CBOR tags (manifest-37 §11, App. A; cbor-pen tag 112). */
 export const SUIT_TAG = { envelope: 107, manifest: 1070, pen: 112 } as const;
 
 /** Human names for the summary printer and reports. */

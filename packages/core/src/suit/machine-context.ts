@@ -22,7 +22,7 @@ export interface ProcedureState {
   readonly staged: Map<string, { id: SuitComponentId; data: Uint8Array | null }>;
   /**
    * Parameters by component. Keyed by component identifier (not index) so that a dependent can
-   * prepare parameters for the same component of its dependency (trust-domains-12 §6.3
+   * prepare parameters for the same component of its dependency (trust-domains-12 §5.6.1
    * set-parameters; firmware-encryption §9 "es-ecdh-dependency" relies on it).
    */
   readonly params: Map<string, Map<number, CborValue>>;
@@ -64,7 +64,7 @@ export interface ManifestContext {
 export interface Frame {
   readonly section: number;
   softFailure: boolean;
-  /** True inside try-each / run-sequence: the only places soft-failure may be set (§8.4.8.13). */
+  /** True inside try-each / run-sequence: the only places soft-failure may be set (§8.4.8.15). */
   readonly nested: boolean;
   indices: readonly number[];
 }

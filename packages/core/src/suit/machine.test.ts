@@ -1,5 +1,5 @@
 /**
- * Interpreter semantics (manifest-37 §6.4-6.6, §8.4.10; trust-domains-12 §6) on small hand-made
+ * Interpreter semantics (manifest-37 §6.4-6.6, §8.4.10; trust-domains-12 §5.3, §5.6, §6) on small hand-made
  * manifests in unsigned envelopes (digest only, accepted with allowUnsigned).
  */
 import { test } from 'node:test';

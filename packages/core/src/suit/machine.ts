@@ -1,5 +1,5 @@
 /**
- * The SUIT command interpreter (draft-ietf-suit-manifest-37 §6.4-6.6, §8.4.10; trust-domains-12 §6):
+ * The SUIT command interpreter (draft-ietf-suit-manifest-37 §6.4-6.6, §8.4.10; trust-domains-12 §5.3, §5.6):
  * component index handling (uint, true, [+uint]), try-each, run-sequence, override/set-parameters,
  * soft-failure scoping and per-command reporting. Component commands are in commands.ts.
  */
@@ -11,7 +11,7 @@ import { SUIT_COMMAND as C, SUIT_PARAMETER as P, SUIT_REP_POLICY } from './label
 import { componentIdAt, paramsOf, systemOf, type Frame, type ManifestContext } from './machine-context.js';
 import type { SuitRecord } from './report.js';
 
-/** Parameters each command reads: the properties its SUIT_Record carries (suit-report §4). */
+/** Parameters each command reads: the properties its SUIT_Record carries (suit-report §3). */
 const RECORD_PARAMS: Readonly<Record<number, readonly number[]>> = {
   [C.vendorIdentifier]: [P.vendorIdentifier],
   [C.classIdentifier]: [P.classIdentifier],
@@ -75,7 +75,7 @@ async function runCommand(ctx: ManifestContext, cmd: SuitCommand, frame: Frame, 
       }
       return;
     case 'run-sequence':
-      // §8.4.10.3: soft-failure defaults to false and is scoped to the sequence.
+      // §8.4.10.8: soft-failure defaults to false and is scoped to the sequence.
       for (const i of frame.indices) await runSequence(ctx, cmd.sequence, { section: frame.section, softFailure: false, nested: true, indices: [i] }, pd);
       return;
     case 'policy':
@@ -94,12 +94,12 @@ async function runCommand(ctx: ManifestContext, cmd: SuitCommand, frame: Frame, 
   }
 }
 
-/** override-parameters replaces; set-parameters (trust-domains-12 §6.3) only fills unset values. */
+/** override-parameters replaces; set-parameters (trust-domains-12 §5.6.1) only fills unset values. */
 function setParameters(ctx: ManifestContext, index: number, params: ReadonlyMap<number, CborValue>, override: boolean, frame: Frame): void {
   const store = paramsOf(ctx, index);
   for (const [k, v] of params) {
     if (k === P.softFailure) {
-      // §8.4.8.13: soft-failure is scoped to try-each / run-sequence; setting it elsewhere aborts.
+      // §8.4.8.15: soft-failure is scoped to try-each / run-sequence; setting it elsewhere aborts.
       if (!frame.nested) throw new SuitInvalidState('soft-failure may only be set inside try-each or run-sequence');
       if (override || !frame.softFailure) frame.softFailure = v === true;
       continue;

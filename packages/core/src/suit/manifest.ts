@@ -43,7 +43,7 @@ export interface SuitDependency {
 
 export interface SuitCommon {
   readonly components: readonly SuitComponentId[];
-  /** Component index -> metadata (trust-domains-12 §5.3); indices need not be in `components`. */
+  /** Component index -> metadata (trust-domains-12 §5.2.2); indices need not be in `components`. */
   readonly dependencies: ReadonlyMap<number, SuitDependency>;
   readonly sharedSequence?: readonly SuitCommand[];
 }

@@ -1,5 +1,5 @@
 /**
- * SUIT parameters (draft-ietf-suit-manifest-37 §8.4.8; encryption-info from firmware-encryption §8).
+ * SUIT parameters (draft-ietf-suit-manifest-37 §8.4.8; encryption-info from firmware-encryption §4).
  *
  * ```cddl
  * $$SUIT_Parameters //= (suit-parameter-vendor-identifier => (RFC4122_UUID / cbor-pen))

@@ -4,7 +4,7 @@
  * - TEEP suit_uri / suit_integrated, trust-domains Example 0 and the firmware-encryption manifests
  *   process fully.
  * - trust-domains Example 1 and TEEP suit_personalization run process-dependency on a dependency that
- *   never passed condition-dependency-integrity (trust-domains-12 §6.5 MUST abort).
+ *   never passed condition-dependency-integrity (trust-domains-12 §5.6.2 MUST abort).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

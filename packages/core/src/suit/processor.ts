@@ -61,7 +61,7 @@ async function checkRollback(ctx: ManifestContext): Promise<void> {
   ctx.state.sequenceUpdates.push({ id, seq: ctx.manifest.sequenceNumber });
 }
 
-/** trust-domains-12 §6.5: run the dependency's shared sequence and its section of the same name. */
+/** trust-domains-12 §5.6.2: run the dependency's shared sequence and its section of the same name. */
 const processDependency: ProcessDependency = async (ctx, index, frame) => {
   const bytes = await dependencyImage(ctx, index);
   if (!bytes) throw new SuitOperationFailed(`dependency ${index} is not available`);

@@ -1,12 +1,12 @@
 /**
- * SUIT_Report_COSE_Sign1 (draft-ietf-suit-report §4): a report authenticated by the device.
+ * SUIT_Report_COSE_Sign1 (draft-ietf-suit-report §8): a report authenticated by the device.
  *
  * ```cddl
  * SUIT_Report_COSE_Sign1_Tagged = #6.18(SUIT_Report_COSE_Sign1)
  * SUIT_Report_COSE_Sign1 = [ protected : bstr, unprotected : {* int => any},
  *                            payload : bstr .cbor SUIT_Report_Unprotected, signature : bstr ]
  * ```
- * TEEP: the report key MUST differ from the key that signs TEEP messages (TEEP -26 §5).
+ * TEEP: the report key MUST differ from the key that signs TEEP messages (TEEP -26 §4.5).
  */
 import { createSign1, verifySign1 } from '../cose/sign1.js';
 import type { CoseKey } from '../cose/key.js';

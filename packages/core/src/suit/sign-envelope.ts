@@ -1,7 +1,7 @@
 /**
  * Assembling and signing a SUIT_Envelope (draft-ietf-suit-manifest-37 §8.2-8.3): the SUIT_Digest of
  * the bstr-wrapped manifest, one COSE_Sign1 over it with a detached payload, deterministic map order,
- * tag 107. A signer re-computes the digest from the bytes it signs (§6.2: no TOCTOU).
+ * tag 107. A signer re-computes the digest from the bytes it signs (§8.3: no TOCTOU).
  */
 import { encodeCbor } from '../wire/cbor.js';
 import { CborTag, type CborMap, type CborValue } from '../wire/cbor-value.js';

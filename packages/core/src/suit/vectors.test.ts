@@ -1,5 +1,5 @@
 /**
- * Every example envelope of suit-manifest-37 App. A, trust-domains-12 App. B, firmware-encryption §9
+ * Every example envelope of suit-manifest-37 App. B, trust-domains-12 App. B, firmware-encryption §9
  * and TEEP -26 App. E decodes and verifies with the keys printed in those drafts.
  */
 import { test } from 'node:test';
@@ -12,13 +12,13 @@ import { keys } from './test-support/fixtures.js';
 const M37 = ['example0', 'example1', 'example2', 'example3', 'example4', 'example5'];
 
 for (const name of M37) {
-  test(`suit-manifest-37 App. A ${name}: signed envelope verifies (ES256)`, async () => {
+  test(`suit-manifest-37 App. B ${name}: signed envelope verifies (ES256)`, async () => {
     const r = await verifyEnvelope(readVectorHex('suit', 'manifest', `${name}.signed.hex`), { keys: [keys.signer()] });
     assert.equal(r.verifiedBy?.alg, -7);
     assert.equal(r.envelope.tagged, true);
   });
   const unsigned = name === 'example2' ? 'example2.severed-unsigned.hex' : `${name}.unsigned.hex`;
-  test(`suit-manifest-37 App. A ${name}: unsigned envelope verifies its digest only with allowUnsigned`, async () => {
+  test(`suit-manifest-37 App. B ${name}: unsigned envelope verifies its digest only with allowUnsigned`, async () => {
     const bytes = readVectorHex('suit', 'manifest', unsigned);
     const r = await verifyEnvelope(bytes, { allowUnsigned: true });
     assert.equal(r.verifiedBy, undefined);

@@ -60,13 +60,17 @@ export function signerFor(keys: readonly CoseKey[], suite: TeepCipherSuite): { k
 /** A signing key, optionally with its certificate chain (leaf first, root omitted; RFC 9360). */
 export interface TeepSigningKeys {
   readonly keys: readonly CoseKey[];
-  /** `chains[i]` is the chain of `keys[i]`; sent in a protected x5chain header (-26 §4.1). */
+  /**
+   * `chains[i]` is the chain of `keys[i]`; sent in a protected x5chain header (RFC 9360; -26 §4.1.1
+   * leaves the header parameters to the sender).
+   */
   readonly chains?: readonly (readonly Uint8Array[] | undefined)[];
 }
 
 /**
  * Signs a TEEP message payload: COSE_Sign1 for one suite, COSE_Sign with one signature per suite
- * otherwise. kid = the RFC 9679 thumbprint of each key (-26 §4.1); a key with a certificate chain
+ * otherwise. kid = the RFC 9679 thumbprint of each key (as the -26 §5 EAT profile identifies keys; -26 §4.1.1
+ * leaves the header parameters to the sender); a key with a certificate chain
  * also carries it in x5chain, so a receiver that trusts a CA rather than raw keys can validate it.
  */
 export async function signTeepPayload(

@@ -1,7 +1,7 @@
 /**
  * TEEP wire profiles: the integers that changed between drafts, chosen per peer.
  *
- * - `draft-26` (default): draft-ietf-teep-protocol-26 §4, §6 and §11, identical to the IANA "TEEP"
+ * - `draft-26` (default): draft-ietf-teep-protocol-26 §4, §6 and §14, identical to the IANA "TEEP"
  *   registry group (created 2026-03-19 from -26).
  * - `pre-26`: the numbering of drafts -12..-25 (ietf-teep/teep-protocol master before the
  *   2026-02-18 renumbering), which every TEEP stack deployed before 2026 speaks: Success 5, Error 6,

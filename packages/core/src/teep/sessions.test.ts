@@ -107,7 +107,7 @@ test('RequestTA installs a requested TC; UnrequestTA removes the unneeded one', 
   assert.equal(msgOf<QueryResponse>(x, 'query-response').requestedTcList?.length, 1);
   assert.deepEqual(w.storage.read(tc.componentId), tc.payload);
   assert.deepEqual(x.agentState.requested, []);
-  // Already installed: RequestTA passes nothing back (RFC 9397 §6.2.1).
+  // Already installed: RequestTA passes nothing back (-26 §7.2).
   assert.deepEqual((await requestTA(w.agent, x.agentState, { componentId: tc.componentId })).outputs, []);
   const un = await unrequestTA(w.agent, x.agentState, tc.componentId);
   assert.equal(un.outputs.length, 1);

@@ -20,7 +20,10 @@ import type { SuitPort, SuitPortResult } from './ports.js';
 import type { MemoryTcStore } from './tc-store.js';
 
 export interface SuitProcessorPortOptions {
-  /** TC signer trust anchors (-26 §7.2.2: "verify the signature against the TC-signer trust anchors"). */
+  /**
+   * TC signer trust anchors: the Agent runs the SUIT Update Procedure (-26 §7.2.2), which verifies
+   * the manifest's signature (RFC 9397 §5.2, trust anchors in a TEE).
+   */
   readonly trust: SuitTrust;
   readonly storage: SuitStorage;
   readonly sequenceStore: SuitSequenceStore;

@@ -1,7 +1,7 @@
 /**
  * SUIT reports inside TEEP messages (draft-ietf-teep-protocol-26 §4.3, §4.5, §4.6, §8.2).
  *
- * The Agent signs each report with a key that MUST differ from its TEEP message key (-26 §4.5:
+ * The Agent signs each report with a key that MUST differ from its TEEP message key (-26 §4.5; §4.2:
  * "otherwise its authenticity relies on the TEEP message's signature"), as a
  * SUIT_Report_COSE_Sign1, and SHOULD encrypt it to the TAM ("SUIT Report Encryption").
  * The TAM opens each report (decrypt, verify, decode) and checks that suit-report-nonce equals the

@@ -2,8 +2,8 @@
  * What the TAM sends: QueryRequest and Update (draft-ietf-teep-protocol-26 §4.2, §4.4), with the
  * token rule of docs/teep-decisions.md §1: a token in every QueryRequest and every Update, and in the
  * Background-Check model with the attestation bit set a challenge as well (the Evidence nonce, -26
- * §9; the token is what an Error answering the request can echo, -26 §4.6, since an Error carries no
- * challenge). Each token and challenge is registered in the TokenStore (single use, with an expiry)
+ * §9; the token is what an Error answering the request can echo, -26 §4.6, since an Error does not echo
+ * the challenge). Each token and challenge is registered in the TokenStore (single use, with an expiry)
  * before the message leaves.
  */
 import { publicCoseKey, type CoseKey } from '../cose/key.js';
@@ -78,7 +78,7 @@ export async function sendQueryRequest(
   const attested = (bits & TEEP_DATA_ITEM.attestation) !== 0;
   const { offer } = state;
   // -26 §9: the challenge is the Background-Check nonce; the Passport nonce is the token. The token
-  // goes out in Background-Check too: an Error (no challenge field) can only be matched by it.
+  // goes out in Background-Check too: an Error (which does not echo the challenge) can only be matched by it.
   const useChallenge = attested && c.attestation === 'background-check' && offer.freshnessMechanisms.includes(TEEP_FRESHNESS.nonce);
   const token = randomBytes(c.random, 16);
   const challenge = useChallenge ? randomBytes(c.random, 32) : undefined;

@@ -14,7 +14,7 @@
  * key from the trust port, with an algorithm of a supported suite; the signature; the TEEP message
  * (CDDL); the same Agent as earlier in the session; then freshness: the echoed token (or, for a
  * Background-Check QueryResponse without one, the outstanding challenge) and the request's other
- * value are consumed from the token store, single use (-26 §4.2 "MUST expire the token value after
+ * value are consumed from the token store, single use (-26 §7.1 "MUST expire the token value after
  * receiving the first response ... that has a valid signature"). A replay therefore fails with
  * ERR_TEEP_REPLAYED even against a stale state copy.
  */

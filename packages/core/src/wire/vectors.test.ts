@@ -2,7 +2,7 @@
  * Conformance over the drafts' examples (vectors/teep, vectors/suit; see their READMEs): every
  * .diag with a .hex of the same item encodes to exactly those bytes, and every CBOR .hex goes
  * decode -> print -> parse back to the same bytes. Sources: draft-ietf-teep-protocol-26 App. D-F,
- * draft-ietf-suit-manifest-37 App. A, draft-ietf-suit-trust-domains-12 App. B,
+ * draft-ietf-suit-manifest-37 App. B, draft-ietf-suit-trust-domains-12 App. B,
  * draft-ietf-suit-firmware-encryption-24 §6 and §9.
  */
 import { test } from 'node:test';

@@ -7,7 +7,7 @@
  *   otrp-state    the Security Domains (owner TAM, SP, name, SP certificates), their TAs (taid, name,
  *                 decrypted binary and personalisation data, installed-at, updated-at) and the TEE SP
  *                 AIKs (one per SP, draft-ietf-teep-opentrustprotocol-03 §7.8.1: PKCS#8 + SPKI).
- *   otrp-ridtid   the rid/tid pairs the TEE has accepted (-03 §7.6 "The combination of rid and tid MUST
+ *   otrp-ridtid   the rid/tid pairs the TEE has accepted (-03 §9.1.1 "The combination of rid and tid MUST
  *                 be made unique"), as SHA-256(scope, rid, tid): 32 bytes each, whatever the TAM sends.
  *
  * Order (tee-agent.ts): the agent records rid/tid (`recordOnce`, durable before it returns true) before

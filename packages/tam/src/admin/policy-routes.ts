@@ -9,7 +9,7 @@
  *   DELETE /policies/:id    204            404
  *
  * `optional` means "install on request": the TC goes to a device only when its Agent lists it in
- * requested-tc-list (-26 §4.4).
+ * requested-tc-list (-26 §4.3).
  */
 import type { FastifyInstance } from 'fastify';
 import { fromHex } from '@otrp/core';

@@ -1,6 +1,6 @@
 /**
  * The body of `POST /admin/v1/tcs`: a SUIT envelope as raw bytes (`application/suit-envelope+cose`,
- * the SUIT media type of RFC 9124 §8 / suit-manifest-37 §11.2; or `application/octet-stream`), an
+ * the SUIT media type of RFC 9124 §8 / suit-manifest-37 §11.9; or `application/octet-stream`), an
  * OTrP TA package as raw bytes (`application/vnd.otrp-ta+json`, otrp/ta-package.ts), or JSON
  * `{ "envelope": "<base64>", "name"?: "...", "format"?: "suit" | "otrp-ta" }` for clients that only
  * speak JSON (`envelope` then holds the TA package's bytes).

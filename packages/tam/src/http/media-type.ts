@@ -3,7 +3,7 @@
  * non-empty body, and the Accept header of every request.
  */
 
-/** The TEEP media type (draft-ietf-teep-protocol-26 §13.1; the same for the pre-26 numbering). */
+/** The TEEP media type (draft-ietf-teep-protocol-26 §14.1; the same for the pre-26 numbering). */
 export const TEEP_MEDIA_TYPE = 'application/teep+cbor';
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The OTrP session the TAM persists between HTTP exchanges (store `sessions`, protocol `otrp`): the
- * pending request (rid/tid, -03 §7.6), the TEE view from GetDeviceState (TEE chain and key, `did`, the
+ * pending request (rid/tid, -03 §9.1.1), the TEE view from GetDeviceState (TEE chain and key, `did`, the
  * DSI and its dsihash, §9.1.7), the command in flight and what failed. JSON, so a TAM restart or
  * another TAM node continues the session. The pending `tid` is also a single-use session token of
  * kind `tid`: a response is accepted once, and the token finds the session.

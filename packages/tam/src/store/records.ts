@@ -214,7 +214,7 @@ export interface PendingChange {
   securityDomainId?: string | null;
 }
 
-/** One tc-list entry of an attested QueryResponse (draft-26 §4.4 tc-info) or an OTrP DSI TA. */
+/** One tc-list entry of an attested QueryResponse (draft-26 §4.3 tc-list) or an OTrP DSI TA. */
 export interface TcListEntry {
   componentId: Uint8Array;
   sequenceNumber?: number | null;

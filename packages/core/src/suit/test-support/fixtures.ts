@@ -11,7 +11,7 @@ import type { SuitSequenceStore, SuitStorage } from '../processor-types.js';
 const enc = new TextEncoder();
 
 export const keys = {
-  /** The SUIT example signer (suit-manifest-37 App. A, trust-domains-12, firmware-encryption §9, TEEP App. E). */
+  /** The SUIT example signer (suit-manifest-37 App. B, trust-domains-12, firmware-encryption §9, TEEP App. E). */
   signerPriv: (): CoseKey => decodeCoseKey(readVectorHex('suit', 'keys', 'suit-example-signer-p256.priv.cose_key.hex')),
   signer: (): CoseKey => decodeCoseKey(readVectorHex('suit', 'keys', 'suit-example-signer-p256.pub.cose_key.hex')),
   /** firmware-encryption §9: the dependent manifest's signer. */

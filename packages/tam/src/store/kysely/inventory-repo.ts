@@ -1,5 +1,5 @@
 /**
- * Per-device inventory (draft-ietf-teep-protocol-26 §4.4 tc-list; RFC 9397 §4.4: the TAM learns
+ * Per-device inventory (draft-ietf-teep-protocol-26 §4.3 tc-list; RFC 9397 §4.4: the TAM learns
  * what a TEE holds from attested reports). One row per (device, protocol, component) holds two facts:
  * what is confirmed installed, and the change sent but not yet confirmed. An install counts as done
  * only when a later tc-list or a Success with its SUIT report shows it (issue 5).
