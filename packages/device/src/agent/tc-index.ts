@@ -9,6 +9,8 @@
  *   2 => uint,                      ; generation, +1 per commit
  *   3 => [* tc-record],
  *   4 => [* [component-id, sha256: bstr .size 32, size: uint]],
+ *   ? 5 => [+ [component-id, uint]], ; sequence floors: manifests with no record (unlinked, or
+ *                                    ; processed only as a dependency) and their last sequence number
  * }
  * tc-record = {
  *   1 => component-id,              ; manifest id (manifest-component-id, else first component)
@@ -49,13 +51,24 @@ export interface ComponentEntry {
   readonly size: number;
 }
 
+/**
+ * The last sequence number of a manifest that has no record, kept so that rollback protection
+ * (manifest-37 §8.4.2: "MUST reject any manifest that has a sequence number lower than its current
+ * sequence number") survives an unlink: otherwise an old, withheld Update would install again.
+ */
+export interface SequenceFloor {
+  readonly manifestId: ComponentId;
+  readonly sequenceNumber: bigint;
+}
+
 export interface TcIndex {
   readonly generation: number;
   readonly records: readonly TcRecord[];
   readonly components: readonly ComponentEntry[];
+  readonly sequenceFloors: readonly SequenceFloor[];
 }
 
-export const EMPTY_INDEX: TcIndex = { generation: 0, records: [], components: [] };
+export const EMPTY_INDEX: TcIndex = { generation: 0, records: [], components: [], sequenceFloors: [] };
 
 const INDEX_VERSION = 1;
 
@@ -87,7 +100,9 @@ export function encodeTcIndex(index: TcIndex): Uint8Array {
     return m;
   });
   const components = index.components.map((c) => [[...c.componentId], c.sha256, c.size]);
-  return encodeCbor(new Map<CborValue, CborValue>([[1, INDEX_VERSION], [2, index.generation], [3, records], [4, components]]));
+  const top = new Map<CborValue, CborValue>([[1, INDEX_VERSION], [2, index.generation], [3, records], [4, components]]);
+  if (index.sequenceFloors.length) top.set(5, index.sequenceFloors.map((f) => [[...f.manifestId], f.sequenceNumber]));
+  return encodeCbor(top);
 }
 
 function fail(what: string): never {
@@ -153,5 +168,10 @@ export function decodeTcIndex(bytes: Uint8Array): TcIndex {
       size: Number(asUint(c[2], `component ${i} size`)),
     };
   });
-  return { generation: Number(asUint(m.get(2), 'generation')), records, components };
+  const floors = m.get(5);
+  const sequenceFloors = floors === undefined ? [] : asArray(floors, 'sequence floors').map((fv, i): SequenceFloor => {
+    const f = asArray(fv, `sequence floor ${i}`);
+    return { manifestId: asComponentId(f[0], `sequence floor ${i} id`), sequenceNumber: asUint(f[1], `sequence floor ${i} number`) };
+  });
+  return { generation: Number(asUint(m.get(2), 'generation')), records, components, sequenceFloors };
 }

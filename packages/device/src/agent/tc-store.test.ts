@@ -7,7 +7,7 @@ import { CRASH_STEPS } from '../tee/crash-points.js';
 import { SealedStorage, createDeviceSecret } from '../tee/sealed-storage.js';
 import { AgentTcStore, TC_BLOB_PREFIX } from './tc-store.js';
 import { runCrashChild } from '../test-support/run-crash-child.js';
-import { COMPONENT_TA, FIXTURE, MANIFEST_ID, installFixture, storedVersion } from '../test-support/tc-fixture.js';
+import { COMPONENT_CONFIG, COMPONENT_TA, FIXTURE, MANIFEST_ID, installFixture, storedVersion } from '../test-support/tc-fixture.js';
 
 async function freshTee(t: { after(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'otrp-tcstore-'));
@@ -73,6 +73,30 @@ test('a damaged payload or index is reported as ERR_TC_STORE_CORRUPT / ERR_TEE_U
   await assert.rejects(open(tee), { code: 'ERR_TC_STORE_CORRUPT' });
   await writeFile(storage.pathOf('tc-index'), 'garbage that is not sealed');
   await assert.rejects(open(tee), { code: 'ERR_TEE_SEALED_FORMAT' });
+});
+
+test('an unlinked manifest keeps its sequence number as a floor, across reopening: no rollback after unlink', async (t) => {
+  const tee = await freshTee(t);
+  const store = await open(tee);
+  await installFixture(store, 'new');
+  const unlink = store.begin();
+  for (const id of [COMPONENT_TA, COMPONENT_CONFIG]) unlink.remove(id);
+  unlink.removeManifest(MANIFEST_ID);
+  await unlink.commit();
+  assert.deepEqual(store.records(), []);
+  assert.equal(store.sequenceNumber(MANIFEST_ID), FIXTURE.new.seq);
+  const again = await open(tee);
+  assert.equal(again.begin().get(MANIFEST_ID), FIXTURE.new.seq, 'what the SUIT processor checks a rollback against, from the sealed index');
+  // A manifest processed only as a dependency (no record of its own) keeps its number as well.
+  const dependency = [new TextEncoder().encode('dependency')];
+  const dep = again.begin();
+  dep.set(dependency, 7n);
+  await dep.commit();
+  assert.equal((await open(tee)).sequenceNumber(dependency), 7n);
+  // Installed again, the manifest's record carries its number; the floor goes.
+  await installFixture(again, 'new');
+  assert.deepEqual(again.sequenceFloors().map((f) => f.sequenceNumber), [7n]);
+  assert.equal((await open(tee)).sequenceNumber(MANIFEST_ID), FIXTURE.new.seq);
 });
 
 // The kill test for the store: the 'new' install makes 4 atomic writes (2 component blobs, the

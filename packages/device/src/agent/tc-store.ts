@@ -19,7 +19,7 @@ import { encodeDigest, type InstalledTc, type TcStore } from '@otrp/core';
 import { TcStoreCorrupt } from '../errors.js';
 import type { SealedStorage } from '../tee/sealed-storage.js';
 import {
-  EMPTY_INDEX, TC_BLOB_PREFIX, blobName, componentIdKey, decodeTcIndex, sha256, encodeTcIndex, type ComponentEntry, type ComponentId, type TcIndex, type TcRecord,
+  EMPTY_INDEX, TC_BLOB_PREFIX, blobName, componentIdKey, decodeTcIndex, sha256, encodeTcIndex, type ComponentEntry, type ComponentId, type SequenceFloor, type TcIndex, type TcRecord,
 } from './tc-index.js';
 import { TcTransaction } from './tc-transaction.js';
 
@@ -95,9 +95,20 @@ export class AgentTcStore implements TcStore {
     return this.#index.records.find((r) => componentIdKey(r.manifestId) === key);
   }
 
-  /** The stored sequence number of a manifest (rollback protection, manifest-37 §8.4.2). */
+  /**
+   * The current sequence number of a manifest (rollback protection, manifest-37 §8.4.2): its
+   * record's, else the floor kept when it was unlinked or processed as a dependency (tc-index.ts).
+   */
   sequenceNumber(manifestId: ComponentId): bigint | undefined {
-    return this.find(manifestId)?.sequenceNumber;
+    const found = this.find(manifestId);
+    if (found) return found.sequenceNumber;
+    const key = componentIdKey(manifestId);
+    return this.#index.sequenceFloors.find((f) => componentIdKey(f.manifestId) === key)?.sequenceNumber;
+  }
+
+  /** The sequence floors of manifests without a record (tc-index.ts). */
+  sequenceFloors(): readonly SequenceFloor[] {
+    return this.#index.sequenceFloors;
   }
 
   /** The envelope a manifest was installed from. */
@@ -126,11 +137,13 @@ export class AgentTcStore implements TcStore {
   }
 
   /** Writes a staged change (TcTransaction.commit): blobs first, then the index (the commit point), then garbage. */
-  async commitStaged(records: readonly TcRecord[], components: readonly ComponentEntry[], blobs: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  async commitStaged(
+    records: readonly TcRecord[], components: readonly ComponentEntry[], sequenceFloors: readonly SequenceFloor[], blobs: ReadonlyMap<string, Uint8Array>,
+  ): Promise<void> {
     for (const [name, data] of blobs) {
       if (!(await this.#storage.has(name))) await this.#storage.write(name, data);
     }
-    const next: TcIndex = { generation: this.#index.generation + 1, records, components };
+    const next: TcIndex = { generation: this.#index.generation + 1, records, components, sequenceFloors };
     await this.#storage.write(TC_INDEX_NAME, encodeTcIndex(next));
     this.#index = next;
     await this.collectGarbage();

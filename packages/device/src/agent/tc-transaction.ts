@@ -3,7 +3,7 @@
  * manifest records. Nothing touches storage until `commit()`, which hands everything to the store
  * as one atomic change.
  */
-import { blobName, componentIdKey, sha256, type ComponentEntry, type ComponentId, type TcRecord } from './tc-index.js';
+import { blobName, componentIdKey, sha256, type ComponentEntry, type ComponentId, type SequenceFloor, type TcRecord } from './tc-index.js';
 import { TcStoreCorrupt } from '../errors.js';
 import type { AgentTcStore, NewTcRecord } from './tc-store.js';
 
@@ -17,6 +17,7 @@ export class TcTransaction {
   /** componentIdKey -> content (null = removed). */
   readonly #components = new Map<string, { id: ComponentId; data: Uint8Array | null }>();
   readonly #sequence = new Map<string, bigint>();
+  readonly #sequenceIds = new Map<string, ComponentId>();
   readonly #put = new Map<string, NewTcRecord>();
   readonly #removed = new Set<string>();
   #done = false;
@@ -44,7 +45,9 @@ export class TcTransaction {
   }
 
   set(manifestId: ComponentId, sequenceNumber: bigint): void {
-    this.#sequence.set(componentIdKey(manifestId), sequenceNumber);
+    const key = componentIdKey(manifestId);
+    this.#sequence.set(key, sequenceNumber);
+    this.#sequenceIds.set(key, manifestId);
   }
 
   /** Records an installed manifest (replaces an earlier record with the same manifest id). */
@@ -77,7 +80,13 @@ export class TcTransaction {
       components.set(key, { componentId: id, sha256: hash, size: data.length });
     }
     const records = new Map<string, TcRecord>(this.#store.records().map((r) => [componentIdKey(r.manifestId), r]));
-    for (const key of this.#removed) records.delete(key);
+    // A manifest without a record keeps its sequence number as a floor (rollback after unlink).
+    const floors = new Map<string, SequenceFloor>(this.#store.sequenceFloors().map((f) => [componentIdKey(f.manifestId), f]));
+    for (const key of this.#removed) {
+      const gone = records.get(key);
+      if (gone) floors.set(key, { manifestId: gone.manifestId, sequenceNumber: gone.sequenceNumber });
+      records.delete(key);
+    }
     for (const [key, r] of this.#put) {
       const envelopeSha256 = sha256(r.envelope);
       blobs.set(blobName(envelopeSha256), r.envelope);
@@ -92,6 +101,11 @@ export class TcTransaction {
         ...(r.uri !== undefined ? { uri: r.uri } : {}),
       });
     }
-    await this.#store.commitStaged([...records.values()], [...components.values()], blobs);
+    for (const [key, sequenceNumber] of this.#sequence) {
+      if (records.has(key)) floors.delete(key);
+      else floors.set(key, { manifestId: this.#sequenceIds.get(key)!, sequenceNumber });
+    }
+    for (const key of records.keys()) floors.delete(key);
+    await this.#store.commitStaged([...records.values()], [...components.values()], [...floors.values()], blobs);
   }
 }
