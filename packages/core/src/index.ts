@@ -155,6 +155,7 @@ export type { EatClaims, EatCnf, EatManifest, EatVersion, NumericDate } from './
 export {
   TEEP_EAT_PROFILE,
   TEEP_EAT_MEDIA_TYPE,
+  isTeepEatMediaType,
   SUIT_REFERENCE_CONTENT_TYPE,
   checkTeepEatProfile,
   encodeSuitReference,
@@ -234,6 +235,7 @@ export {
   TeepUnsupportedCipherSuites,
   TeepBadCertificate,
   TeepAttestationRequired,
+  TeepAttestationUnavailable,
   TeepUnsupportedSuitReport,
   TeepCertificateExpired,
   TeepTemporaryError,

@@ -94,6 +94,15 @@ export const COSE_ALG = {
   'ChaCha20/Poly1305': 24,
 } as const;
 
+/**
+ * The fully specified signature algorithm (RFC 9864) for a curve: ESP256 for P-256, Ed25519 for
+ * Ed25519; undefined for other curves. The TEEP suites for EATs and SUIT reports use these, not the
+ * polymorphic ES256 / EdDSA that a signer picks by default.
+ */
+export function fullySpecifiedSignAlg(crv: string | undefined): number | undefined {
+  return crv === 'P-256' ? COSE_ALG.ESP256 : crv === 'Ed25519' ? COSE_ALG.Ed25519 : undefined;
+}
+
 const A128KW: KeyWrapAlgorithm = { kind: 'key-wrap', id: COSE_ALG.A128KW, name: 'A128KW', keyLength: 16 };
 const A256KW: KeyWrapAlgorithm = { kind: 'key-wrap', id: COSE_ALG.A256KW, name: 'A256KW', keyLength: 32 };
 const ECDH_CURVES = ['P-256', 'P-384', 'X25519'] as const;

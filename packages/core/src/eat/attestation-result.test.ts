@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { webCryptoProvider } from '../cose/webcrypto-provider.js';
 import { publicCoseKey } from '../cose/key.js';
 import type { EatClaims } from './claims.js';
-import { issueAttestationResult, verifyAttestationResult } from './attestation-result.js';
-import { suitReferenceManifest } from './teep-profile.js';
+import { issueAttestationResult, TEEP_EVIDENCE_MEDIA_TYPE, verifyAttestationResult } from './attestation-result.js';
+import { isTeepEatMediaType, suitReferenceManifest, TEEP_EAT_MEDIA_TYPE } from './teep-profile.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
 
 const NONCE = new Uint8Array(16).fill(3);
@@ -29,4 +29,24 @@ test('Attestation Result: trusted Verifier, nonce and cnf checked in order', asy
   await code(verifyAttestationResult(ar, { verifierKeys: [publicCoseKey(other)], nonce: NONCE, teepKey }), 'ERR_EAT_UNTRUSTED_SIGNER');
   await code(verifyAttestationResult(ar, { verifierKeys: [publicCoseKey(verifier)], nonce: new Uint8Array(16), teepKey }), 'ERR_EAT_NONCE_MISMATCH');
   await code(verifyAttestationResult(ar, { verifierKeys: [publicCoseKey(verifier)], nonce: NONCE, teepKey: publicCoseKey(other) }), 'ERR_EAT_CNF_MISMATCH');
+});
+
+test('the TEEP EAT media type is recognised however it is spelled (RFC 9110 §8.3.1), and nothing else is', () => {
+  for (const same of [
+    TEEP_EAT_MEDIA_TYPE,
+    'application/eat+cwt;eat_profile=urn:ietf:rfc:rfcXXXX',
+    'application/eat+cwt; eat_profile="urn:ietf:rfc:rfcXXXX"',
+    'Application/EAT+CWT ;\tEAT_PROFILE=urn:ietf:rfc:rfcXXXX ',
+    'application/eat+cwt; eat_profile="urn:ietf:rfc:\\rfcXXXX"',
+  ]) assert.equal(isTeepEatMediaType(same), true, same);
+  for (const other of [
+    TEEP_EVIDENCE_MEDIA_TYPE,
+    'application/eat+cwt; eat_profile=urn:ietf:rfc:rfc9999',
+    'application/eat+cwt; eat_profile=urn:ietf:rfc:rfcXXXX; charset=x',
+    'application/eat+cwt; eat_profile = urn:ietf:rfc:rfcXXXX',
+    'application/eat+cwt; eat_profile="urn:ietf:rfc:rfcXXXX',
+    'application/eat-ucs+cbor; eat_profile=urn:ietf:rfc:rfcXXXX',
+    'application/eat+cwt; eat_profile=URN:IETF:RFC:RFCXXXX',
+    '',
+  ]) assert.equal(isTeepEatMediaType(other), false, other);
 });

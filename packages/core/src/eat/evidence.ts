@@ -19,8 +19,8 @@ import { encodeEatClaims } from './claims-encode.js';
 import { EatCnfMismatch, EatNonceMismatch, EatUntrustedSigner } from './errors.js';
 import { checkTeepEatProfile } from './teep-profile.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
+import { fullySpecifiedSignAlg } from '../cose/algorithms.js';
 
-const DEFAULT_ALG: Readonly<Record<string, number>> = { 'P-256': -9, Ed25519: -19 };
 
 export interface BuildEvidenceOptions {
   readonly claims: EatClaims;
@@ -36,7 +36,7 @@ export async function buildEvidence(options: BuildEvidenceOptions): Promise<Uint
   const payload = encodeEatClaims(options.claims);
   const kid = await coseKeyThumbprint(options.key);
   // -26 §8.2 suites use the fully specified ESP256 / Ed25519, not cose's ES256 / EdDSA defaults.
-  const alg = options.alg ?? DEFAULT_ALG[options.key.crv ?? ''];
+  const alg = options.alg ?? fullySpecifiedSignAlg(options.key.crv);
   // kid as a header rather than a key copy, so the provider's per-key-object import cache hits.
   return createSign1({
     payload, key: options.key, includeKid: false, unprotectedHeaders: new Map([[COSE_HEADER.kid, kid]]),

@@ -25,6 +25,22 @@ import { EatInvalidClaim, EatMissingClaim } from './errors.js';
 export const TEEP_EAT_PROFILE = 'urn:ietf:rfc:rfcXXXX';
 /** The default attestation-payload-format (-26 §4.2: its absence means this media type). */
 export const TEEP_EAT_MEDIA_TYPE = `application/eat+cwt; eat_profile=${TEEP_EAT_PROFILE}`;
+
+/**
+ * Whether an attestation-payload-format names TEEP_EAT_MEDIA_TYPE, however it is spelled: type,
+ * subtype and parameter name are case-insensitive, whitespace around `;` is optional, and a quoted
+ * value equals its unquoted form (RFC 9110 §8.3.1, §5.6.6). The profile itself is compared exactly.
+ * -26 §7.1.1: this media type means an Attestation Result, any other value Evidence; so
+ * `eat_profile` must be its only parameter.
+ */
+export function isTeepEatMediaType(format: string): boolean {
+  const parts = format.split(';');
+  if (parts.length !== 2 || parts[0]!.trim().toLowerCase() !== 'application/eat+cwt') return false;
+  const m = /^[ \t]*eat_profile=(?:"((?:[^"\\]|\\.)*)"|([^"; \t]+))[ \t]*$/i.exec(parts[1]!);
+  if (!m) return false;
+  const value = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!;
+  return value === TEEP_EAT_PROFILE;
+}
 /**
  * CoAP content-format of a SUIT_Reference manifests entry. draft-ietf-suit-report's content-format
  * is still "TBA", so this is application/cbor (60), as -26 App. D.2 does ("TO BE REPLACED").

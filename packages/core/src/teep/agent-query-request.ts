@@ -18,7 +18,7 @@
 import { encodeCbor } from '../wire/cbor.js';
 import type { CborMap, CborValue } from '../wire/cbor-value.js';
 import type { CoseKey } from '../cose/key.js';
-import { TEEP_EAT_MEDIA_TYPE } from '../eat/teep-profile.js';
+import { isTeepEatMediaType } from '../eat/teep-profile.js';
 import { verifyAttestationResult } from '../eat/attestation-result.js';
 import { EatUntrustedSigner } from '../eat/errors.js';
 import { isOtrpError } from '../errors.js';
@@ -27,7 +27,7 @@ import type { QueryRequest } from './messages/query-request.js';
 import type { QueryResponse } from './messages/query-response.js';
 import type { RequestedTcInfo } from './messages/requested-tc-info.js';
 import {
-  TeepAttestationRequired, TeepUnsupportedCipherSuites, TeepUnsupportedFreshnessMechanisms, TeepUnsupportedMsgVersion, TeepUnsupportedSuitReport,
+  TeepAttestationRequired, TeepAttestationUnavailable, TeepUnsupportedCipherSuites, TeepUnsupportedFreshnessMechanisms, TeepUnsupportedMsgVersion, TeepUnsupportedSuitReport,
 } from './errors.js';
 import { TEEP_DATA_ITEM, TEEP_FRESHNESS } from './profiles.js';
 import { commonSuites, signerFor, signTeepPayload } from './cipher-suites.js';
@@ -77,7 +77,7 @@ async function checkTamAttestation(c: ResolvedAgentConfig, state: AgentSessionSt
   const context = { ...(nonce && { nonce }), teepKey: tamKey };
   try {
     const format = msg.attestationPayloadFormat;
-    if (format === undefined || format === TEEP_EAT_MEDIA_TYPE) {
+    if (format === undefined || isTeepEatMediaType(format)) {
       await verifyAttestationResult(msg.attestationPayload, { verifierKeys: need.verifierKeys ?? [], ...context, ...(c.provider && { provider: c.provider }) });
     } else {
       if (!need.verifier) throw new EatUntrustedSigner();
@@ -99,7 +99,7 @@ async function buildQueryResponse(
   out.selectedVersion = version;
   if (c.teepProfile.labels['selected-teep-cipher-suite'] !== undefined) out.selectedTeepCipherSuite = suite;
   if (bits & TEEP_DATA_ITEM.attestation) {
-    if (!c.attestation) throw new TeepAttestationRequired('attestation was requested but this Agent has no attestation source');
+    if (!c.attestation) throw new TeepAttestationUnavailable('attestation was requested but this Agent has no attestation source');
     const nonce = msg.challenge ?? msg.token;
     const a = await c.attestation.attest({ ...(nonce && { nonce }), teepKey });
     if (a.format !== undefined) out.attestationPayloadFormat = a.format;

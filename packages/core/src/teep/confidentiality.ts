@@ -3,13 +3,17 @@
  * "SHOULD encrypt it using the TAM as the recipient" with ES-DH: a COSE_Encrypt (two layers, content
  * never detached) whose recipient uses ECDH-ES+A128KW, and whose COSE_KDF_Context
  * SuppPubInfo.other is "EAT Encryption" for an EAT and "SUIT Report Encryption" for a SUIT report.
- * The content algorithm is A128GCM (the suit-sha256-esp256-ecdh-a128gcm profile's).
+ * The content algorithm completes the -26 §8.2 suite of the signature inside: A128GCM after ESP256
+ * (suit-sha256-esp256-ecdh-a128gcm), ChaCha20/Poly1305 after Ed25519
+ * (suit-sha256-ed25519-ecdh-chacha-poly). The TAM decrypts whichever the header names.
  */
 import { COSE_ALG } from '../cose/algorithms.js';
 import { createEncrypt, decryptEncrypt } from '../cose/encrypt.js';
 import type { CoseKey } from '../cose/key.js';
 import type { CryptoProvider } from '../cose/crypto-provider.js';
 import { COSE_TAG } from '../cose/message.js';
+import { decodeSign1 } from '../cose/sign1.js';
+import { COSE_HEADER, headerValue } from '../cose/headers.js';
 import { decodeCbor } from '../wire/cbor.js';
 import { CborTag } from '../wire/cbor-value.js';
 
@@ -21,10 +25,21 @@ export type TeepEncryptedContent = keyof typeof TEEP_KDF_OTHER;
 export async function encryptToTam(plaintext: Uint8Array, tamKey: CoseKey, content: TeepEncryptedContent, provider?: CryptoProvider): Promise<Uint8Array> {
   return createEncrypt({
     plaintext,
-    alg: COSE_ALG.A128GCM,
+    alg: contentAlgAfter(plaintext),
     recipients: [{ alg: COSE_ALG['ECDH-ES+A128KW'], key: tamKey, kdf: { suppPubOther: TEEP_KDF_OTHER[content] } }],
     ...(provider && { provider }),
   });
+}
+
+/** The suite's content algorithm for a signed EAT or report: by the algorithm of its signature. */
+function contentAlgAfter(signed: Uint8Array): number {
+  let alg: unknown;
+  try {
+    alg = headerValue(decodeSign1(signed).headers, COSE_HEADER.alg);
+  } catch {
+    return COSE_ALG.A128GCM;
+  }
+  return alg === COSE_ALG.Ed25519 || alg === COSE_ALG.EdDSA ? COSE_ALG['ChaCha20/Poly1305'] : COSE_ALG.A128GCM;
 }
 
 /** True when `bytes` is a tagged COSE_Encrypt (how an encrypted payload is told from a signed one). */

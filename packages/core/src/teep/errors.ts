@@ -113,6 +113,15 @@ export class TeepAttestationRequired extends TeepError {
   readonly code = 'ERR_TEEP_ATTESTATION_REQUIRED';
   readonly teepError = 'ERR_ATTESTATION_REQUIRED';
 }
+/**
+ * The TAM asked for attestation and this Agent has no attestation source. Not ERR_ATTESTATION_REQUIRED,
+ * which asks the receiver to attest itself (-26 §4.6, §7.1.2): the TAM would answer with its own
+ * attestation and the exchange would go round.
+ */
+export class TeepAttestationUnavailable extends TeepError {
+  readonly code = 'ERR_TEEP_ATTESTATION_UNAVAILABLE';
+  readonly teepError = 'ERR_PERMANENT_ERROR';
+}
 export class TeepUnsupportedSuitReport extends TeepError {
   readonly code = 'ERR_TEEP_UNSUPPORTED_SUIT_REPORT';
   readonly teepError = 'ERR_UNSUPPORTED_SUIT_REPORT';
@@ -184,6 +193,7 @@ export type TeepErrorCode =
   | 'ERR_TEEP_UNSUPPORTED_CIPHER_SUITES'
   | 'ERR_TEEP_BAD_CERTIFICATE'
   | 'ERR_TEEP_ATTESTATION_REQUIRED'
+  | 'ERR_TEEP_ATTESTATION_UNAVAILABLE'
   | 'ERR_TEEP_UNSUPPORTED_SUIT_REPORT'
   | 'ERR_TEEP_CERTIFICATE_EXPIRED'
   | 'ERR_TEEP_TEMPORARY_ERROR'
@@ -211,6 +221,7 @@ export type AnyTeepError =
   | TeepUnsupportedCipherSuites
   | TeepBadCertificate
   | TeepAttestationRequired
+  | TeepAttestationUnavailable
   | TeepUnsupportedSuitReport
   | TeepCertificateExpired
   | TeepTemporaryError

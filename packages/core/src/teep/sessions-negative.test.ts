@@ -4,17 +4,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeCbor } from '../wire/cbor.js';
+import { decodeCbor, encodeCbor } from '../wire/cbor.js';
+import type { CborTag } from '../wire/cbor-value.js';
 import { encodeReport } from '../suit/report.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
-import { createSign1 } from '../cose/sign1.js';
-import type { CoseKey } from '../cose/key.js';
+import { createSign1, decodeSign1 } from '../cose/sign1.js';
+import { publicCoseKey, type CoseKey } from '../cose/key.js';
 import { decodeTeepMessage, encodeTeepMessage, type TeepMessage } from './messages/teep-message.js';
 import { openTeepMessage } from './secured-message.js';
 import { createAgentSession, processTeepMessage as agentProcess } from './agent-session.js';
 import { processConnect, processTeepMessage as tamProcess } from './tam-session.js';
 import { signTeepPayload } from './cipher-suites.js';
-import { protectReport } from './suit-reports.js';
+import { openReport, protectReport, reportProfileSupported } from './suit-reports.js';
 import { DRAFT_26, TEEP_CIPHER_SUITE, SUIT_COSE_PROFILE } from './profiles.js';
 import type { TeepErrorMessage } from './messages/teep-error.js';
 import type { Update } from './messages/update.js';
@@ -136,6 +137,67 @@ test('TAM: a Success whose SUIT report nonce is not the Update token is dropped 
   const t2 = await tamProcess(w.tam, other.tamState, other.response.bytes, { now: T0 });
   const token2 = (t2.outputs[0]!.message as Update).token!;
   await rejects(tamProcess(w.tam, t2.state, await resign({ type: 'success', token: token2, suitReports: wrongKey }, w.keys.agentTeep), { now: T0 }), 'ERR_TEEP_REPORT_INVALID');
+});
+
+test('TAM: SUIT reports: one signed with the TEEP message key is refused (-26 §4.5), an unprotected one rests on the message signature; err-lang is kept', async () => {
+  const k = await keys();
+  // A report trust that also resolves the Agent's TEEP key, as the TAM service's x5chain trust does.
+  const reportTrust = createPeerTrust({ keys: [publicCoseKey(k.agentReport), publicCoseKey(k.agentTeep)] });
+  const w = await makeWorld({ model: 'passport', tam: { reportTrust } }, k);
+  w.policy.wanted = [await makeRelease('SecureFS', 1, w.keys.tcSigner)];
+  const update = async () => {
+    const r = await firstRound(w);
+    const t = await tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 });
+    return { state: t.state, token: (t.outputs[0]!.message as Update).token! };
+  };
+  const report = (nonce: Uint8Array) => encodeReport({ reference: { uri: '', digest: { algorithmId: -16, bytes: new Uint8Array(32) } }, nonce, records: [], result: true });
+  const success = (token: Uint8Array, suitReports: Uint8Array[]) => resign({ type: 'success', token, suitReports }, w.keys.agentTeep);
+  const succeeded = (r: { events: readonly { type: string }[] }) => r.events.find((e) => e.type === 'update-succeeded') as { reports: { nonce?: Uint8Array }[] } | undefined;
+
+  // (Each attempt answers its own Update: core consumes the token before it opens the reports; the
+  // TAM service's transaction undoes that when the message is dropped.)
+  const a = await update();
+  await rejects(tamProcess(w.tam, a.state, await success(a.token, [await protectReport(report(a.token), w.keys.agentTeep, undefined)]), { now: T0 }), 'ERR_TEEP_REPORT_INVALID');
+  const a2 = await update();
+  const signed = await tamProcess(w.tam, a2.state, await success(a2.token, [await protectReport(report(a2.token), w.keys.agentReport, undefined)]), { now: T0 });
+  assert.ok(succeeded(signed), 'the same answer with the report key is accepted');
+
+  const b = await update();
+  await rejects(tamProcess(w.tam, b.state, await success(b.token, [report(new Uint8Array(16).fill(9))]), { now: T0 }), 'ERR_TEEP_REPORT_NONCE_MISMATCH');
+  const b2 = await update();
+  const bare = await tamProcess(w.tam, b2.state, await success(b2.token, [report(b2.token)]), { now: T0 });
+  assert.deepEqual(succeeded(bare)?.reports.map((x) => x.nonce), [b2.token], 'SUIT_Report_Unprotected (-26 §4.5)');
+
+  const c = await update();
+  const failed = await resign({ type: 'error', token: c.token, errCode: DRAFT_26.errorCodes.ERR_MANIFEST_PROCESSING_FAILED, errMsg: 'Speicher voll', errLang: 'de' }, w.keys.agentTeep);
+  const e = await tamProcess(w.tam, c.state, failed, { now: T0 });
+  assert.deepEqual(e.events.find((x) => x.type === 'agent-error'), { type: 'agent-error', errCode: DRAFT_26.errorCodes.ERR_MANIFEST_PROCESSING_FAILED, name: 'ERR_MANIFEST_PROCESSING_FAILED', errMsg: 'Speicher voll', errLang: 'de', reports: [] });
+  assert.equal(e.state.lastError?.errLang, 'de', 'err-lang goes with err-msg to the operator (-26 §4.6)');
+});
+
+test('SUIT reports follow the -26 §8.2 suites: signed ESP256 or Ed25519 (not ES256 / EdDSA), encrypted A128GCM or ChaCha20/Poly1305 to match', async () => {
+  const k = await keys();
+  const r = encodeReport({ reference: { uri: '', digest: { algorithmId: -16, bytes: new Uint8Array(32) } }, records: [], result: true });
+  for (const [key, content] of [[k.agentReport, 1], [k.tamEd25519, 24]] as const) {
+    const signed = await protectReport(r, key, undefined);
+    assert.ok(reportProfileSupported(signed, DRAFT_26.suitCoseProfiles), `${key.crv}: alg ${String(decodeSign1(signed).headers.protected.get(1))}`);
+    const sealed = await protectReport(r, key, publicCoseKey(k.tamKa));
+    const encrypt = decodeCbor(sealed) as CborTag;
+    assert.equal((decodeCbor((encrypt.value as Uint8Array[])[0]!) as Map<number, unknown>).get(1), content, `${key.crv}: content algorithm`);
+    const opened = await openReport(sealed, { trust: createPeerTrust({ keys: [publicCoseKey(key)] }), keyAgreementKey: k.tamKa });
+    assert.deepEqual(opened.payload, r);
+  }
+});
+
+test('Agent: asked for attestation without an attestation source, it answers Error 1, not 7 (which would ask the TAM to attest itself)', async () => {
+  const w = await makeWorld({ model: 'background-check' }, await keys());
+  const { attestation: _unused, ...agent } = w.agent;
+  const c = await processConnect(w.tam, { now: T0 });
+  const r = await agentProcess(agent, createAgentSession(TAM_URI), c.outputs[0]!.bytes);
+  const e = sentError(r);
+  assert.equal(e.errCode, DRAFT_26.errorCodes.ERR_PERMANENT_ERROR);
+  assert.equal(e.challenge, undefined, 'no challenge: the Agent does not ask the TAM for Evidence');
+  assert.deepEqual(r.events, [{ type: 'error-sent', name: 'ERR_PERMANENT_ERROR', code: 'ERR_TEEP_ATTESTATION_UNAVAILABLE' }]);
 });
 
 test('Agent: a QueryRequest with a bad signature or from an unknown TAM key is answered with Error 1', async () => {

@@ -5,7 +5,10 @@
  * "otherwise its authenticity relies on the TEEP message's signature"), as a
  * SUIT_Report_COSE_Sign1, and SHOULD encrypt it to the TAM ("SUIT Report Encryption").
  * The TAM opens each report (decrypt, verify, decode) and checks that suit-report-nonce equals the
- * token of the request being answered; a mismatch makes it drop the message (-26 §7.1.2).
+ * token of the request being answered; a mismatch makes it drop the message (-26 §7.1.2). A report
+ * may also come unprotected (`SUIT_Report_Unprotected`, a bare map, -26 §4.5): then it rests on the
+ * signature of the TEEP message that carries it. A report signed with that message's own key is
+ * refused: the keys MUST be distinct.
  */
 import { createSign1, decodeSign1, verifySign1 } from '../cose/sign1.js';
 import { headerValue, COSE_HEADER } from '../cose/headers.js';
@@ -16,6 +19,7 @@ import { decodeCbor } from '../wire/cbor.js';
 import { CborTag } from '../wire/cbor-value.js';
 import { decodeReport, type SuitReport } from '../suit/report.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
+import { fullySpecifiedSignAlg } from '../cose/algorithms.js';
 import { isOtrpError } from '../errors.js';
 import { decryptFromAgent, encryptToTam, isEncryptedToTam } from './confidentiality.js';
 import { TeepReportInvalid, TeepReportNonceMismatch } from './errors.js';
@@ -26,8 +30,11 @@ import type { SuitCoseProfile } from './profiles.js';
 export async function protectReport(report: Uint8Array, reportKey: CoseKey, tamKey: CoseKey | undefined, provider?: CryptoProvider): Promise<Uint8Array> {
   // kid as a header rather than a key copy, so the provider's per-key-object import cache hits.
   const kid = await coseKeyThumbprint(reportKey);
+  // -26 §8.2: the suites sign with ESP256 or Ed25519, not the signer's default ES256 / EdDSA.
+  const alg = fullySpecifiedSignAlg(reportKey.crv);
   const signed = await createSign1({
-    payload: report, key: reportKey, includeKid: false, unprotectedHeaders: new Map([[COSE_HEADER.kid, kid]]), ...(provider && { provider }),
+    payload: report, key: reportKey, includeKid: false, unprotectedHeaders: new Map([[COSE_HEADER.kid, kid]]),
+    ...(alg !== undefined && { alg }), ...(provider && { provider }),
   });
   return tamKey ? encryptToTam(signed, tamKey, 'suitReport', provider) : signed;
 }
@@ -35,6 +42,8 @@ export async function protectReport(report: Uint8Array, reportKey: CoseKey, tamK
 export interface OpenReportOptions {
   /** Resolves the Agent's report-signing key. */
   readonly trust: PeerTrust;
+  /** The key that verified the TEEP message carrying the report; a report signed with it is refused. */
+  readonly messageKey?: CoseKey;
   /** The TAM's key-agreement private key, for encrypted reports. */
   readonly keyAgreementKey?: CoseKey;
   readonly provider?: CryptoProvider;
@@ -49,7 +58,13 @@ export async function openReport(bytes: Uint8Array, options: OpenReportOptions):
       if (!options.keyAgreementKey) throw new TeepReportInvalid('an encrypted SUIT report arrived but no key-agreement key is configured');
       signed = await decryptFromAgent(bytes, options.keyAgreementKey, 'suitReport', options.provider);
     }
-    const { payload } = await verifySign1(signed, (h) => options.trust.resolve(h), p);
+    // CBOR major type 5: a bare SUIT_Report map, not a COSE structure (tag or array).
+    if (signed.length > 0 && signed[0]! >> 5 === 5) return { report: decodeReport(signed), payload: signed };
+    let signer: CoseKey | undefined;
+    const { payload } = await verifySign1(signed, async (h) => (signer = await options.trust.resolve(h)), p);
+    if (signer && options.messageKey && bytesEqual(await coseKeyThumbprint(signer), await coseKeyThumbprint(options.messageKey))) {
+      throw new TeepReportInvalid('the SUIT report is signed with the TEEP message key (-26 §4.5: the keys MUST be distinct)');
+    }
     return { report: decodeReport(payload), payload };
   } catch (e) {
     if (e instanceof TeepReportInvalid) throw e;

@@ -27,7 +27,7 @@ import type { TamEvent, TamSessionState, TamStepResult } from './tam-types.js';
 
 export async function handleAgentResult(c: ResolvedTamConfig, state: TamSessionState, r: ReceivedAgentMessage, now: number): Promise<TamStepResult> {
   const msg = r.message as Success | TeepErrorMessage;
-  const opened = await Promise.all((msg.suitReports ?? []).map((b) => openReport(b, reportOptions(c))));
+  const opened = await Promise.all((msg.suitReports ?? []).map((b) => openReport(b, reportOptions(c, r))));
   const reports = opened.map((o) => o.report);
   checkReportNonces(reports, r.answers.token === undefined ? undefined : fromHex(r.answers.token));
   const outcome = { sessionId: state.id, agentKid: r.agentKid, reports: opened.map((o) => o.payload) };
@@ -38,8 +38,10 @@ export async function handleAgentResult(c: ResolvedTamConfig, state: TamSessionS
   }
   const name = errorNameOf(c.teepProfile, msg.errCode);
   if (r.answers.kind === 'update') await c.policy.recordOutcome?.({ ...outcome, ok: false, ...(name && { errorName: name }) });
-  const errored: TamSessionState = { ...state, lastError: { errCode: msg.errCode, ...(name && { name }), ...(msg.errMsg !== undefined && { errMsg: msg.errMsg }) } };
-  const events: TamEvent[] = [{ type: 'agent-error', errCode: msg.errCode, ...(name && { name }), ...(msg.errMsg !== undefined && { errMsg: msg.errMsg }), reports }];
+  // err-lang goes with err-msg to the operator (-26 §4.6: SHOULD use the tag to aid human operators).
+  const text = { ...(msg.errMsg !== undefined && { errMsg: msg.errMsg }), ...(msg.errLang !== undefined && { errLang: msg.errLang }) };
+  const errored: TamSessionState = { ...state, lastError: { errCode: msg.errCode, ...(name && { name }), ...text } };
+  const events: TamEvent[] = [{ type: 'agent-error', errCode: msg.errCode, ...(name && { name }), ...text, reports }];
   const retry = nextOffer(c, errored, msg, name);
   if (retry === 'close') {
     const retryAt = name === 'ERR_TEMPORARY_ERROR' ? { retryAt: now + c.temporaryRetry } : {};

@@ -13,7 +13,7 @@
  * 3. The policy port decides which manifests to send and which to unlink; nothing to do = no message.
  */
 import { isOtrpError } from '../errors.js';
-import { TEEP_EAT_MEDIA_TYPE } from '../eat/teep-profile.js';
+import { isTeepEatMediaType } from '../eat/teep-profile.js';
 import { verifyAttestationResult } from '../eat/attestation-result.js';
 import { EatUntrustedSigner } from '../eat/errors.js';
 import type { EatClaims } from '../eat/claims.js';
@@ -21,7 +21,7 @@ import type { QueryResponse } from './messages/query-response.js';
 import { TEEP_DATA_ITEM } from './profiles.js';
 import type { TeepErrorName } from './errors.js';
 import { decryptFromAgent, isEncryptedToTam } from './confidentiality.js';
-import { checkReportNonces, openReport } from './suit-reports.js';
+import { checkReportNonces, openReport, type OpenReportOptions } from './suit-reports.js';
 import { fromHex, shortText } from './session-util.js';
 import { sendUpdate, type ResolvedTamConfig } from './tam-send.js';
 import type { ReceivedAgentMessage } from './tam-session.js';
@@ -82,7 +82,7 @@ async function checkRequiredItems(c: ResolvedTamConfig, state: TamSessionState, 
   if (!state.offer.versions.includes(version)) throw new Refusal('ERR_UNSUPPORTED_MSG_VERSION', `selected-version ${version} was not offered`);
   if (msg.suitReports?.length) {
     try {
-      const reports = await Promise.all(msg.suitReports.map((b) => openReport(b, reportOptions(c))));
+      const reports = await Promise.all(msg.suitReports.map((b) => openReport(b, reportOptions(c, r))));
       checkReportNonces(reports.map((x) => x.report), r.answers.token === undefined ? undefined : fromHex(r.answers.token));
     } catch (e) {
       throw new Refusal('ERR_PERMANENT_ERROR', `suit-reports refused (${isOtrpError(e) ? e.code : 'failure'})`);
@@ -90,9 +90,11 @@ async function checkRequiredItems(c: ResolvedTamConfig, state: TamSessionState, 
   }
 }
 
-export function reportOptions(c: ResolvedTamConfig) {
+/** How the TAM opens the SUIT reports of an Agent message `r` (suit-reports.ts). */
+export function reportOptions(c: ResolvedTamConfig, r: ReceivedAgentMessage): OpenReportOptions {
   return {
     trust: c.reportTrust ?? c.agentTrust,
+    messageKey: r.agentKey,
     ...(c.keyAgreementKey && { keyAgreementKey: c.keyAgreementKey }),
     ...(c.provider && { provider: c.provider }),
   };
@@ -109,7 +111,7 @@ async function appraise(c: ResolvedTamConfig, r: ReceivedAgentMessage, msg: Quer
     }
     const format = msg.attestationPayloadFormat;
     const context = { ...(nonce && { nonce }), teepKey: r.agentKey };
-    if (format === undefined || format === TEEP_EAT_MEDIA_TYPE) {
+    if (format === undefined || isTeepEatMediaType(format)) {
       const verified = await verifyAttestationResult(payload, { verifierKeys: c.verifierKeys ?? [], ...context, ...(c.provider && { provider: c.provider }) });
       return verified.claims;
     }

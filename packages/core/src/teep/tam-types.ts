@@ -116,7 +116,7 @@ export interface TamSessionState {
   /** When the device may be contacted again (backing-off, or after a temporary error). */
   readonly retryAt?: number;
   /** The last Error the Agent sent. */
-  readonly lastError?: { readonly errCode: number; readonly name?: TeepErrorName; readonly errMsg?: string };
+  readonly lastError?: { readonly errCode: number; readonly name?: TeepErrorName; readonly errMsg?: string; readonly errLang?: string };
 }
 
 /** A message to send to the peer, decoded and encoded (signed). */
@@ -131,7 +131,7 @@ export type TamEvent =
   | { readonly type: 'query-response-refused'; readonly errName: TeepErrorName; readonly reason: string }
   | { readonly type: 'nothing-to-do' }
   | { readonly type: 'update-succeeded'; readonly reports: readonly SuitReport[] }
-  | { readonly type: 'agent-error'; readonly errCode: number; readonly name?: TeepErrorName; readonly errMsg?: string; readonly reports: readonly SuitReport[] }
+  | { readonly type: 'agent-error'; readonly errCode: number; readonly name?: TeepErrorName; readonly errMsg?: string; readonly errLang?: string; readonly reports: readonly SuitReport[] }
   | { readonly type: 'retry'; readonly reason: TeepErrorName }
   | { readonly type: 'backoff'; readonly until: number };
 

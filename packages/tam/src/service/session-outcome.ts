@@ -75,7 +75,7 @@ export async function recordOutcome(tx: StoreRepositories, input: OutcomeInput):
         break;
       case 'agent-error':
         if (deviceId !== null) for (const c of pending) await settle(tx, deviceId, c, 'cancel', now);
-        await audit('teep.error', 'deny', ev.name ?? `err-code ${ev.errCode}`, { errCode: ev.errCode, errMsg: ev.errMsg ?? null, cancelled: sentJson(pending) });
+        await audit('teep.error', 'deny', ev.name ?? `err-code ${ev.errCode}`, { errCode: ev.errCode, errMsg: ev.errMsg ?? null, errLang: ev.errLang ?? null, cancelled: sentJson(pending) });
         break;
       case 'backoff':
         if (deviceId !== null) await rememberBackoff(tx, deviceId, r, ev.until);
