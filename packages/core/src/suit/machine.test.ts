@@ -19,10 +19,15 @@ const seq = (...items: CborValue[]) => encodeCbor(items);
 const A = text('A');
 const B = text('B');
 
+/**
+ * A manifest with these sections. With several components, a sequence that does not name its
+ * component starts with set-component-index 0 here (manifest-37 §6.2 requires the index first).
+ */
 function manifest(sections: [number, CborValue[]][], components: Uint8Array[][] = [[A], [B], [text('C')]], extraCommon: [number, CborValue][] = [], sharedSeq?: CborValue[]) {
+  const indexed = (items: CborValue[]) => (components.length > 1 && items[0] !== 12 ? [12, 0, ...items] : items);
   const common = m([[2, components], ...extraCommon]);
-  if (sharedSeq) common.set(4, seq(...sharedSeq));
-  return encodeCbor(m([[1, 1], [2, 1], [3, encodeCbor(common)], ...sections.map(([k, v]) => [k, seq(...v)] as [number, CborValue])]));
+  if (sharedSeq) common.set(4, seq(...indexed(sharedSeq)));
+  return encodeCbor(m([[1, 1], [2, 1], [3, encodeCbor(common)], ...sections.map(([k, v]) => [k, seq(...indexed(v))] as [number, CborValue])]));
 }
 
 async function run(man: Uint8Array, extra: Partial<SuitProcessOptions> = {}, integrated?: Map<string, Uint8Array>) {
@@ -166,4 +171,19 @@ test('commit is all-or-nothing towards the sequence store and storage when a lat
   assert.equal(!r.ok && r.error.code, 'ERR_SUIT_ABORT');
   assert.equal(storage.writes, 0);
   assert.deepEqual(stored, []);
+});
+
+test('several components: a sequence that does not begin with set-component-index is refused (manifest-37 §6.2)', async () => {
+  const raw = (common: Map<CborValue, CborValue>, install: CborValue[]) => encodeCbor(m([[1, 1], [2, 1], [3, encodeCbor(common)], [20, seq(...install)]]));
+  const two = m([[2, [[A], [B]]]]);
+  const bare = await run(raw(two, [20, content('x'), 18, 0]));
+  assert.equal(!bare.r.ok && bare.r.error.code, 'ERR_SUIT_MALFORMED');
+  assert.equal(bare.storage.writes, 0);
+  const shared = await run(raw(m([[2, [[A], [B]]], [4, seq(14, 0)]]), [12, 0, 20, content('x'), 18, 0]));
+  assert.equal(!shared.r.ok && shared.r.error.code, 'ERR_SUIT_MALFORMED', 'the shared sequence too');
+  const indexed = await run(raw(two, [12, 1, 20, content('x'), 18, 0]));
+  assert.equal(indexed.r.ok, true);
+  assert.deepEqual(indexed.storage.get('B'), text('x'));
+  const one = await run(raw(m([[2, [[A]]]]), [20, content('x'), 18, 0]));
+  assert.equal(one.r.ok, true, 'one component: the index may be left out');
 });

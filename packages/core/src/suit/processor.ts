@@ -15,7 +15,7 @@ import { authenticateEnvelope, checkSeveredMembers } from './authenticate.js';
 import { decodeCommandSequence } from './command-sequence.js';
 import { computeDigest, type SuitDigest } from './digest.js';
 import { decodeEnvelope, type SuitEnvelope } from './envelope.js';
-import { SuitError, SuitOperationFailed, SuitRollback, SuitSeveredMissing } from './errors.js';
+import { SuitError, SuitMalformed, SuitOperationFailed, SuitRollback, SuitSeveredMissing } from './errors.js';
 import { SUIT_MANIFEST as M } from './labels.js';
 import { dependencyImage, type ProcessDependency } from './commands.js';
 import { runSequence } from './machine.js';
@@ -46,8 +46,16 @@ async function runSection(ctx: ManifestContext, section: number, pd: ProcessDepe
     throw e;
   }
   const shared = ctx.manifest.common.sharedSequence;
+  const commands = decodeCommandSequence(bytes, `section ${section}`);
+  // manifest-37 §6.2: "If the manifest contains more than one component, each command sequence MUST
+  // begin with a Set Component Index" (trust-domains-12 §5.1: dependencies are components too).
+  if (ctx.manifest.common.components.length > 1) {
+    for (const [sequence, what] of [[shared, 'the shared sequence'], [commands, `section ${section}`]] as const) {
+      if (sequence && sequence[0]?.kind !== 'index') throw new SuitMalformed(`${what} of a manifest with several components does not begin with set-component-index`);
+    }
+  }
   if (shared) await runSequence(ctx, shared, { section: M.common, softFailure: false, nested: false, indices: [0] }, pd);
-  await runSequence(ctx, decodeCommandSequence(bytes, `section ${section}`), { section, softFailure: false, nested: false, indices: [0] }, pd);
+  await runSequence(ctx, commands, { section, softFailure: false, nested: false, indices: [0] }, pd);
 }
 
 async function checkRollback(ctx: ManifestContext): Promise<void> {
