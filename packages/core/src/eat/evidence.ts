@@ -4,9 +4,10 @@
  * RFC 9679 thumbprint in `kid`).
  *
  * verifyEvidence checks, in order: the signature against the endorsement keys (a list: the key
- * the kid names, else each key; or a resolver: only the key it returns for the kid), the claims against the TEEP EAT profile, eat_nonce against the expected nonce
- * (the challenge, or the token in the Passport model, -26 §9), and cnf.kid against the thumbprint of
- * the key that verified the TEEP message (-26 §7.1.1.1 step 2: no replay of another Agent's EAT).
+ * the kid names, else each key; or a resolver: only the key it returns for the kid), the claims
+ * against the TEEP EAT profile, eat_nonce against the expected nonce (the challenge, or the token in
+ * the Passport model, -26 §9), and cnf.kid against the thumbprint of the key that verified the TEEP
+ * message (-26 §7.1.1.1 step 2: no replay of another Agent's EAT).
  */
 import { createSign1, decodeSign1, verifyDecodedSign1 } from '../cose/sign1.js';
 import { bytesEqual } from '../cose/bytes.js';

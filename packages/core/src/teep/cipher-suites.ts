@@ -69,9 +69,9 @@ export interface TeepSigningKeys {
 
 /**
  * Signs a TEEP message payload: COSE_Sign1 for one suite, COSE_Sign with one signature per suite
- * otherwise. kid = the RFC 9679 thumbprint of each key (as the -26 §5 EAT profile identifies keys; -26 §4.1.1
- * leaves the header parameters to the sender); a key with a certificate chain
- * also carries it in x5chain, so a receiver that trusts a CA rather than raw keys can validate it.
+ * otherwise. kid = the RFC 9679 thumbprint of each key (as the -26 §5 EAT profile identifies keys;
+ * -26 §4.1.1 leaves the header parameters to the sender); a key with a certificate chain also
+ * carries it in x5chain, so a receiver that trusts a CA rather than raw keys can validate it.
  */
 export async function signTeepPayload(
   payload: Uint8Array, keys: readonly CoseKey[] | TeepSigningKeys, suites: readonly TeepCipherSuite[], provider?: CryptoProvider,

@@ -1,9 +1,9 @@
 /**
  * A PeerTrust (ports.ts) from raw keys and/or a certificate chain validator.
  *
- * RFC 9397 §5 (certificates or raw public keys; -26 §4.1.1 leaves the COSE header to the sender): here
- * the signer of a TEEP message is identified either by an x5chain header
- * (RFC 9360, leaf first, root omitted), validated against the receiver's trust anchors, or, when the
+ * RFC 9397 §5 (certificates or raw public keys; -26 §4.1.1 leaves the COSE header to the sender):
+ * here the signer of a TEEP message is identified either by an x5chain header (RFC 9360, leaf
+ * first, root omitted), validated against the receiver's trust anchors, or, when the
  * receiver trusts raw keys, by `kid` = the RFC 9679 thumbprint of the signing key. An x5chain is
  * preferred when present and a validator is configured; otherwise the kid is looked up.
  */
