@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeCbor, type CborValue } from '@otrp/core';
 import { CRASH_STEPS } from '../tee/crash-points.js';
 import { SealedStorage, createDeviceSecret } from '../tee/sealed-storage.js';
 import { AgentTcStore, TC_BLOB_PREFIX } from './tc-store.js';
@@ -71,6 +72,12 @@ test('a damaged payload or index is reported as ERR_TC_STORE_CORRUPT / ERR_TEE_U
   await assert.rejects(store.readComponent(COMPONENT_TA), { code: 'ERR_TC_STORE_CORRUPT' });
   await storage.write('tc-index', new Uint8Array([0xa1, 0x01, 0x02]));
   await assert.rejects(open(tee), { code: 'ERR_TC_STORE_CORRUPT' });
+  // Sequence floors (key 5) that are not [component-id, uint] pairs.
+  const badFloors: CborValue[] = [7, [['not an id', 1]], [[[new Uint8Array([1])], -1]]];
+  for (const floors of badFloors) {
+    await storage.write('tc-index', encodeCbor(new Map<CborValue, CborValue>([[1, 1], [2, 0], [3, []], [4, []], [5, floors]])));
+    await assert.rejects(open(tee), { code: 'ERR_TC_STORE_CORRUPT' }, JSON.stringify(floors));
+  }
   await writeFile(storage.pathOf('tc-index'), 'garbage that is not sealed');
   await assert.rejects(open(tee), { code: 'ERR_TEE_SEALED_FORMAT' });
 });

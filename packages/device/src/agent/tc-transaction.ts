@@ -16,8 +16,8 @@ export class TcTransaction {
   readonly #store: AgentTcStore;
   /** componentIdKey -> content (null = removed). */
   readonly #components = new Map<string, { id: ComponentId; data: Uint8Array | null }>();
-  readonly #sequence = new Map<string, bigint>();
-  readonly #sequenceIds = new Map<string, ComponentId>();
+  /** componentIdKey -> sequence number set by the SUIT processor. */
+  readonly #sequence = new Map<string, SequenceFloor>();
   readonly #put = new Map<string, NewTcRecord>();
   readonly #removed = new Set<string>();
   #done = false;
@@ -41,13 +41,11 @@ export class TcTransaction {
   }
 
   get(manifestId: ComponentId): bigint | undefined {
-    return this.#sequence.get(componentIdKey(manifestId)) ?? this.#store.sequenceNumber(manifestId);
+    return this.#sequence.get(componentIdKey(manifestId))?.sequenceNumber ?? this.#store.sequenceNumber(manifestId);
   }
 
   set(manifestId: ComponentId, sequenceNumber: bigint): void {
-    const key = componentIdKey(manifestId);
-    this.#sequence.set(key, sequenceNumber);
-    this.#sequenceIds.set(key, manifestId);
+    this.#sequence.set(componentIdKey(manifestId), { manifestId, sequenceNumber });
   }
 
   /** Records an installed manifest (replaces an earlier record with the same manifest id). */
@@ -93,7 +91,7 @@ export class TcTransaction {
       records.set(key, {
         manifestId: r.manifestId,
         componentIds: r.componentIds,
-        sequenceNumber: this.#sequence.get(key) ?? r.sequenceNumber,
+        sequenceNumber: this.#sequence.get(key)?.sequenceNumber ?? r.sequenceNumber,
         digest: r.digest,
         envelopeSha256,
         signer: r.signer,
@@ -101,10 +99,8 @@ export class TcTransaction {
         ...(r.uri !== undefined ? { uri: r.uri } : {}),
       });
     }
-    for (const [key, sequenceNumber] of this.#sequence) {
-      if (records.has(key)) floors.delete(key);
-      else floors.set(key, { manifestId: this.#sequenceIds.get(key)!, sequenceNumber });
-    }
+    // A recorded manifest carries its number in its record; any other keeps it as a floor.
+    for (const [key, floor] of this.#sequence) floors.set(key, floor);
     for (const key of records.keys()) floors.delete(key);
     await this.#store.commitStaged([...records.values()], [...components.values()], [...floors.values()], blobs);
   }
