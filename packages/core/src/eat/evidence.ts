@@ -22,7 +22,6 @@ import { checkTeepEatProfile } from './teep-profile.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
 import { fullySpecifiedSignAlg } from '../cose/algorithms.js';
 
-
 export interface BuildEvidenceOptions {
   readonly claims: EatClaims;
   /** The attestation (endorsed) private key. Its RFC 9679 thumbprint becomes the kid. */

@@ -1,6 +1,6 @@
 /**
- * Interpreter semantics (manifest-37 §6.4-6.6, §8.4.10; trust-domains-12 §5.3, §5.6, §6) on small hand-made
- * manifests in unsigned envelopes (digest only, accepted with allowUnsigned).
+ * Interpreter semantics (manifest-37 §6.4-6.6, §8.4.10; trust-domains-12 §5.3, §5.6, §6) on small
+ * hand-made manifests in unsigned envelopes (digest only, accepted with allowUnsigned).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -21,25 +21,29 @@ import { CborTag } from '../wire/cbor-value.js';
 export const TEEP_KDF_OTHER = { eat: 'EAT Encryption', suitReport: 'SUIT Report Encryption' } as const;
 export type TeepEncryptedContent = keyof typeof TEEP_KDF_OTHER;
 
-/** Encrypts `plaintext` (a signed EAT or SUIT report) to the TAM's key-agreement public key. */
-export async function encryptToTam(plaintext: Uint8Array, tamKey: CoseKey, content: TeepEncryptedContent, provider?: CryptoProvider): Promise<Uint8Array> {
+/**
+ * Encrypts `plaintext` (a signed EAT or SUIT report) to the TAM's key-agreement public key.
+ * `signAlg` is the algorithm that signed it, when the caller knows it; otherwise it is read from the
+ * plaintext's header.
+ */
+export async function encryptToTam(
+  plaintext: Uint8Array, tamKey: CoseKey, content: TeepEncryptedContent, provider?: CryptoProvider, signAlg: unknown = signAlgOf(plaintext),
+): Promise<Uint8Array> {
   return createEncrypt({
     plaintext,
-    alg: contentAlgAfter(plaintext),
+    alg: signAlg === COSE_ALG.Ed25519 || signAlg === COSE_ALG.EdDSA ? COSE_ALG['ChaCha20/Poly1305'] : COSE_ALG.A128GCM,
     recipients: [{ alg: COSE_ALG['ECDH-ES+A128KW'], key: tamKey, kdf: { suppPubOther: TEEP_KDF_OTHER[content] } }],
     ...(provider && { provider }),
   });
 }
 
-/** The suite's content algorithm for a signed EAT or report: by the algorithm of its signature. */
-function contentAlgAfter(signed: Uint8Array): number {
-  let alg: unknown;
+/** The signature algorithm of a COSE_Sign1 (undefined when it is not one: the content is then A128GCM). */
+function signAlgOf(signed: Uint8Array): unknown {
   try {
-    alg = headerValue(decodeSign1(signed).headers, COSE_HEADER.alg);
+    return headerValue(decodeSign1(signed).headers, COSE_HEADER.alg);
   } catch {
-    return COSE_ALG.A128GCM;
+    return undefined;
   }
-  return alg === COSE_ALG.Ed25519 || alg === COSE_ALG.EdDSA ? COSE_ALG['ChaCha20/Poly1305'] : COSE_ALG.A128GCM;
 }
 
 /** True when `bytes` is a tagged COSE_Encrypt (how an encrypted payload is told from a signed one). */

@@ -16,6 +16,7 @@ import { createAgentSession, processTeepMessage as agentProcess } from './agent-
 import { processConnect, processTeepMessage as tamProcess } from './tam-session.js';
 import { signTeepPayload } from './cipher-suites.js';
 import { openReport, protectReport, reportProfileSupported } from './suit-reports.js';
+import { decryptFromAgent, encryptToTam } from './confidentiality.js';
 import { DRAFT_26, TEEP_CIPHER_SUITE, SUIT_COSE_PROFILE } from './profiles.js';
 import type { TeepErrorMessage } from './messages/teep-error.js';
 import type { Update } from './messages/update.js';
@@ -187,6 +188,10 @@ test('SUIT reports follow the -26 §8.2 suites: signed ESP256 or Ed25519 (not ES
     const opened = await openReport(sealed, { trust: createPeerTrust({ keys: [publicCoseKey(key)] }), keyAgreementKey: k.tamKa });
     assert.deepEqual(opened.payload, r);
   }
+  // A payload that is not a COSE_Sign1 names no suite: A128GCM, and it still decrypts.
+  const opaque = await encryptToTam(new Uint8Array([1, 2, 3]), publicCoseKey(k.tamKa), 'eat');
+  assert.equal((decodeCbor(((decodeCbor(opaque) as CborTag).value as Uint8Array[])[0]!) as Map<number, unknown>).get(1), 1);
+  assert.deepEqual(await decryptFromAgent(opaque, k.tamKa, 'eat'), new Uint8Array([1, 2, 3]));
 });
 
 test('Agent: asked for attestation without an attestation source, it answers Error 1, not 7 (which would ask the TAM to attest itself)', async () => {

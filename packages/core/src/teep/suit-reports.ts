@@ -21,6 +21,7 @@ import { decodeReport, type SuitReport } from '../suit/report.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
 import { fullySpecifiedSignAlg } from '../cose/algorithms.js';
 import { isOtrpError } from '../errors.js';
+import { toHex } from '../wire/hex.js';
 import { decryptFromAgent, encryptToTam, isEncryptedToTam } from './confidentiality.js';
 import { TeepReportInvalid, TeepReportNonceMismatch } from './errors.js';
 import type { PeerTrust } from './ports.js';
@@ -36,14 +37,17 @@ export async function protectReport(report: Uint8Array, reportKey: CoseKey, tamK
     payload: report, key: reportKey, includeKid: false, unprotectedHeaders: new Map([[COSE_HEADER.kid, kid]]),
     ...(alg !== undefined && { alg }), ...(provider && { provider }),
   });
-  return tamKey ? encryptToTam(signed, tamKey, 'suitReport', provider) : signed;
+  return tamKey ? encryptToTam(signed, tamKey, 'suitReport', provider, alg) : signed;
 }
 
 export interface OpenReportOptions {
   /** Resolves the Agent's report-signing key. */
   readonly trust: PeerTrust;
-  /** The key that verified the TEEP message carrying the report; a report signed with it is refused. */
-  readonly messageKey?: CoseKey;
+  /**
+   * The RFC 9679 thumbprint (hex) of the key that verified the TEEP message carrying the report (the
+   * TAM's `agentKid`, already computed); a report signed with that key is refused.
+   */
+  readonly messageKid?: string;
   /** The TAM's key-agreement private key, for encrypted reports. */
   readonly keyAgreementKey?: CoseKey;
   readonly provider?: CryptoProvider;
@@ -62,7 +66,7 @@ export async function openReport(bytes: Uint8Array, options: OpenReportOptions):
     if (signed.length > 0 && signed[0]! >> 5 === 5) return { report: decodeReport(signed), payload: signed };
     let signer: CoseKey | undefined;
     const { payload } = await verifySign1(signed, async (h) => (signer = await options.trust.resolve(h)), p);
-    if (signer && options.messageKey && bytesEqual(await coseKeyThumbprint(signer), await coseKeyThumbprint(options.messageKey))) {
+    if (signer && options.messageKid !== undefined && toHex(await coseKeyThumbprint(signer)) === options.messageKid) {
       throw new TeepReportInvalid('the SUIT report is signed with the TEEP message key (-26 §4.5: the keys MUST be distinct)');
     }
     return { report: decodeReport(payload), payload };

@@ -94,7 +94,7 @@ async function checkRequiredItems(c: ResolvedTamConfig, state: TamSessionState, 
 export function reportOptions(c: ResolvedTamConfig, r: ReceivedAgentMessage): OpenReportOptions {
   return {
     trust: c.reportTrust ?? c.agentTrust,
-    messageKey: r.agentKey,
+    messageKid: r.agentKid,
     ...(c.keyAgreementKey && { keyAgreementKey: c.keyAgreementKey }),
     ...(c.provider && { provider: c.provider }),
   };

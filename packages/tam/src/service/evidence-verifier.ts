@@ -12,7 +12,7 @@
  * chain the first time.
  */
 import { ReferenceValueVerifier, toHex } from '@otrp/core';
-import type { AttestationVerifier, CryptoProvider, ReferenceValues } from '@otrp/core';
+import type { AttestationVerifier, CryptoProvider, EndorsementKeyResolver, ReferenceValues } from '@otrp/core';
 import type { PkiTrust } from './trust.js';
 
 export interface EnrolledKeyVerifierOptions {
@@ -22,10 +22,15 @@ export interface EnrolledKeyVerifierOptions {
   readonly provider?: CryptoProvider;
 }
 
+/** The enrolled key a kid (raw bytes) names, validated now; undefined when none is trusted (trust.ts). */
+export function enrolledKeyResolver(trust: Pick<PkiTrust, 'enrolledKey'>): EndorsementKeyResolver {
+  return async (kid) => (await trust.enrolledKey(toHex(kid)))?.key;
+}
+
 export function enrolledKeyVerifier(options: EnrolledKeyVerifierOptions): AttestationVerifier {
   const { trust, provider } = options;
   return new ReferenceValueVerifier({
-    endorsementKeys: async (kid) => (await trust.enrolledKey(toHex(kid)))?.key,
+    endorsementKeys: enrolledKeyResolver(trust),
     referenceValues: options.referenceValues ?? {},
     ...(provider && { provider }),
   });

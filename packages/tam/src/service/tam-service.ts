@@ -17,7 +17,7 @@
 import {
   COSE_HEADER, createPeerTrust, headerValue, isOtrpError, processConnect, readX5chain, processTamTeepMessage, TeepReplayed, TeepTokenExpired, TeepTokenUnknown, toHex,
 } from '@otrp/core';
-import type { AttestationVerifier, CoseHeaders, CoseKey, CryptoProvider, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
+import type { AttestationVerifier, CoseHeaders, CoseKey, CryptoProvider, EndorsementKeyResolver, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
 import type { TamProtocolHandler, TeepExchangeContext } from '../http/tam-handler.js';
 import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../store/errors.js';
 import type { Store, StoreRepositories } from '../store/store.js';
@@ -25,7 +25,7 @@ import type { JsonValue } from '../store/records.js';
 import { correlate, type Correlation } from './correlate.js';
 import { cachedChainValidator } from './chain-cache.js';
 import { deviceChainValidator } from './device-identity.js';
-import { enrolledKeyVerifier } from './evidence-verifier.js';
+import { enrolledKeyResolver, enrolledKeyVerifier } from './evidence-verifier.js';
 import { newExchange, TAM_ACTOR, type ExchangeFacts } from './exchange.js';
 import { decodeSessionBlob, encodeSessionBlob } from './session-blob.js';
 import { recordOutcome } from './session-outcome.js';
@@ -68,11 +68,14 @@ export class TamService implements TamProtocolHandler {
   readonly #validate = cachedChainValidator();
   /** The built-in Verifier: the enrolled attestation key the Evidence names, the configured reference values. */
   readonly #verifier: AttestationVerifier;
+  /** Enrolled device keys by kid: SUIT-report keys here, attestation keys in the Verifier. */
+  readonly #enrolledKeyOf: EndorsementKeyResolver;
 
   constructor(options: TamServiceOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
     this.#lifetime = options.tokenLifetimeMs ?? 6 * HOUR;
+    this.#enrolledKeyOf = enrolledKeyResolver(options.trust);
     this.#verifier = enrolledKeyVerifier({
       trust: options.trust, ...(options.referenceValues && { referenceValues: options.referenceValues }), ...(options.provider && { provider: options.provider }),
     });
@@ -154,10 +157,10 @@ export class TamService implements TamProtocolHandler {
     };
   }
 
-  /** The enrolled key the kid header names, validated now (trust.ts; a kid not listed yet after a full re-check of `devices/`). */
+  /** The enrolled key the kid header names (evidence-verifier.ts: the same lookup as for Evidence). */
   async #enrolledKey(headers: CoseHeaders): Promise<CoseKey | undefined> {
     const kid = headerValue(headers, COSE_HEADER.kid);
-    return kid instanceof Uint8Array ? (await this.#o.trust.enrolledKey(toHex(kid)))?.key : undefined;
+    return kid instanceof Uint8Array ? this.#enrolledKeyOf(kid) : undefined;
   }
 
   async #auditDrop(e: unknown, ctx: TeepExchangeContext, ex: ExchangeFacts, corr: Correlation | undefined): Promise<void> {
