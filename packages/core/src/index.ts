@@ -177,6 +177,7 @@ export {
   EatNonceMismatch,
   EatCnfMismatch,
   EatUntrustedSigner,
+  EatExpired,
   EatReferenceValueMismatch,
 } from './eat/errors.js';
 export type { EatErrorCode, AnyEatError } from './eat/errors.js';
@@ -229,6 +230,7 @@ export {
   TeepFieldSize,
   TeepTokenRequired,
   TeepInconsistentFields,
+  TeepCipherSuiteMismatch,
   TeepUnsupportedExtension,
   TeepUnsupportedFreshnessMechanisms,
   TeepUnsupportedMsgVersion,

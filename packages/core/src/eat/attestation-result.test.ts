@@ -50,3 +50,26 @@ test('the TEEP EAT media type is recognised however it is spelled (RFC 9110 §8.
     '',
   ]) assert.equal(isTeepEatMediaType(other), false, other);
 });
+
+test('Attestation Result: given the receiver clock, exp and nbf bound it (ERR_EAT_EXPIRED); without them it is not limited', async () => {
+  const verifier = await webCryptoProvider.generateKeyPair('P-256');
+  const base: EatClaims = {
+    nonce: NONCE,
+    ueid: new Uint8Array([1, ...new Uint8Array(16).fill(5)]),
+    oemid: 32473,
+    hwmodel: new Uint8Array([1]),
+    hwversion: { version: '1' },
+    manifests: [suitReferenceManifest({ uri: 'x', digest: { algorithmId: -16, bytes: new Uint8Array(32) } })],
+    cnf: { kid: new Uint8Array(32).fill(1) },
+  };
+  const T = 1_800_000_000; // seconds
+  const ar = await issueAttestationResult({ claims: { ...base, nbf: T, exp: T + 60 }, verifierKey: verifier });
+  const check = (nowMs: number | undefined) => verifyAttestationResult(ar, { verifierKeys: [publicCoseKey(verifier)], nonce: NONCE, ...(nowMs !== undefined && { now: nowMs }) });
+  assert.equal((await check(T * 1000)).claims.exp, T + 60, 'at nbf');
+  assert.ok(await check((T + 59) * 1000 + 999), 'just before exp');
+  await assert.rejects(check((T + 60) * 1000), { code: 'ERR_EAT_EXPIRED' }, 'at exp (RFC 8392: "on or after")');
+  await assert.rejects(check(T * 1000 - 1), { code: 'ERR_EAT_EXPIRED' }, 'before nbf');
+  assert.ok(await check(undefined), 'no clock given: no window check (the caller decides)');
+  const open = await issueAttestationResult({ claims: base, verifierKey: verifier });
+  assert.ok(await verifyAttestationResult(open, { verifierKeys: [publicCoseKey(verifier)], nonce: NONCE, now: (T + 1e6) * 1000 }), 'no exp, no nbf');
+});

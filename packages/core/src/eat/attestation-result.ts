@@ -7,7 +7,8 @@
  * profile (-26 §7.1.1, §7.2.1: that media type "indicates an Attestation Result"). Its receiver checks, in
  * order: signed by a Verifier it trusts; the TEEP EAT profile; eat_nonce = the freshness value it
  * sent (the token in the Passport model, -26 §9); cnf.kid = the RFC 9679 thumbprint of the key
- * that verified the enclosing TEEP message (proof of possession, -26 §7.1.1.1 step 2).
+ * that verified the enclosing TEEP message (proof of possession, -26 §7.1.1.1 step 2); and, given
+ * the receiver's clock, that the result is inside its exp / nbf window.
  */
 import type { CoseKey } from '../cose/key.js';
 import type { CryptoProvider } from '../cose/crypto-provider.js';
@@ -39,6 +40,8 @@ export interface VerifyAttestationResultOptions {
   readonly nonce?: Uint8Array;
   /** The key that verified the TEEP message carrying the result (cnf). */
   readonly teepKey?: CoseKey;
+  /** The receiver's clock (ms): an expired result (exp) is refused. */
+  readonly now?: number;
   readonly algorithms?: readonly number[];
   readonly provider?: CryptoProvider;
 }
@@ -46,14 +49,15 @@ export interface VerifyAttestationResultOptions {
 /**
  * Receiver side: checks an Attestation Result (see the module comment). Failures:
  * ERR_EAT_UNTRUSTED_SIGNER, ERR_EAT_MISSING_CLAIM / ERR_EAT_INVALID_CLAIM, ERR_EAT_NONCE_MISMATCH,
- * ERR_EAT_CNF_MISMATCH.
+ * ERR_EAT_CNF_MISMATCH, ERR_EAT_EXPIRED.
  */
 export function verifyAttestationResult(result: Uint8Array, options: VerifyAttestationResultOptions): Promise<VerifiedEvidence> {
-  const { verifierKeys, nonce, teepKey, algorithms, provider } = options;
+  const { verifierKeys, nonce, teepKey, now, algorithms, provider } = options;
   return verifyEvidence(result, {
     endorsementKeys: verifierKeys,
     ...(nonce && { nonce }),
     ...(teepKey && { teepKey }),
+    ...(now !== undefined && { now }),
     ...(algorithms && { algorithms }),
     ...(provider && { provider }),
   });

@@ -42,6 +42,11 @@ export class EatUntrustedSigner extends EatError {
   }
 }
 
+/** exp is past, or nbf still ahead, at the receiver's clock (RFC 8392 §3.1.4, §3.1.5). */
+export class EatExpired extends EatError {
+  readonly code = 'ERR_EAT_EXPIRED';
+}
+
 /** A claim differs from the Verifier's reference values (hwmodel, hwversion, firmware digest). */
 export class EatReferenceValueMismatch extends EatError {
   readonly code = 'ERR_EAT_REFERENCE_VALUE_MISMATCH';
@@ -54,6 +59,7 @@ export type EatErrorCode =
   | 'ERR_EAT_NONCE_MISMATCH'
   | 'ERR_EAT_CNF_MISMATCH'
   | 'ERR_EAT_UNTRUSTED_SIGNER'
+  | 'ERR_EAT_EXPIRED'
   | 'ERR_EAT_REFERENCE_VALUE_MISMATCH';
 
 export type AnyEatError =
@@ -63,4 +69,5 @@ export type AnyEatError =
   | EatNonceMismatch
   | EatCnfMismatch
   | EatUntrustedSigner
+  | EatExpired
   | EatReferenceValueMismatch;

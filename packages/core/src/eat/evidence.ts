@@ -17,7 +17,7 @@ import { COSE_HEADER, headerValue } from '../cose/headers.js';
 import { CoseSignatureInvalid, CoseKeyMismatch, CoseUnsupportedAlg } from '../cose/errors.js';
 import { decodeEatClaims, type EatClaims } from './claims.js';
 import { encodeEatClaims } from './claims-encode.js';
-import { EatCnfMismatch, EatNonceMismatch, EatUntrustedSigner } from './errors.js';
+import { EatCnfMismatch, EatExpired, EatNonceMismatch, EatUntrustedSigner } from './errors.js';
 import { checkTeepEatProfile } from './teep-profile.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
 import { fullySpecifiedSignAlg } from '../cose/algorithms.js';
@@ -61,6 +61,11 @@ export interface VerifyEvidenceOptions {
   readonly nonce?: Uint8Array;
   /** The key that verified the enclosing TEEP message; cnf.kid must be its thumbprint. */
   readonly teepKey?: CoseKey;
+  /**
+   * The receiver's clock (ms since the epoch): when given, an `exp` that has passed or an `nbf`
+   * still ahead is refused (ERR_EAT_EXPIRED). Claims without them are not limited.
+   */
+  readonly now?: number;
   /** Accepted COSE algorithms (default: all signature algorithms of cose/algorithms.ts). */
   readonly algorithms?: readonly number[];
   readonly provider?: CryptoProvider;
@@ -95,12 +100,22 @@ export async function verifyEvidence(evidence: Uint8Array, options: VerifyEviden
   if (options.nonce !== undefined && !bytesEqual(claims.nonce as Uint8Array, options.nonce)) {
     throw new EatNonceMismatch('eat_nonce does not match the challenge or token of the request');
   }
+  if (options.now !== undefined) checkValidity(claims, options.now);
   if (options.teepKey !== undefined) {
     const expected = await coseKeyThumbprint(options.teepKey);
     const cnf = claims.cnf as { kid: Uint8Array };
     if (!bytesEqual(cnf.kid, expected)) throw new EatCnfMismatch('cnf does not name the key that signed the TEEP message');
   }
   return { claims, endorsementKey: verified.key };
+}
+
+/** exp / nbf against `now` (ms); NumericDates are seconds, possibly fractional (RFC 8392 §2). */
+function checkValidity(claims: EatClaims, now: number): void {
+  const seconds = (d: EatClaims['exp']) => (d === undefined ? undefined : typeof d === 'number' ? d : d.value);
+  const exp = seconds(claims.exp);
+  const nbf = seconds(claims.nbf);
+  if (exp !== undefined && now / 1000 >= exp) throw new EatExpired(`the token expired at ${new Date(exp * 1000).toISOString()} (exp)`);
+  if (nbf !== undefined && now / 1000 < nbf) throw new EatExpired(`the token is not valid before ${new Date(nbf * 1000).toISOString()} (nbf)`);
 }
 
 /** The keys to try, in order (see VerifyEvidenceOptions.endorsementKeys). */

@@ -27,6 +27,8 @@ export interface VerificationContext {
   readonly nonce?: Uint8Array;
   /** Key that verified the TEEP message carrying the Evidence (for cnf). */
   readonly teepKey?: CoseKey;
+  /** The receiver's clock (ms): Evidence past its exp, or before its nbf, is refused. */
+  readonly now?: number;
 }
 
 export interface AttestationResult {
@@ -62,6 +64,7 @@ export class ReferenceValueVerifier implements AttestationVerifier {
       endorsementKeys,
       ...(context.nonce && { nonce: context.nonce }),
       ...(context.teepKey && { teepKey: context.teepKey }),
+      ...(context.now !== undefined && { now: context.now }),
       ...(algorithms && { algorithms }),
       ...(provider && { provider }),
     });

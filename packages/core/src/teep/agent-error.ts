@@ -16,6 +16,7 @@ import { TeepError, type TeepErrorName } from './errors.js';
 import { commonSuites, signTeepPayload } from './cipher-suites.js';
 import { shortText, toHex } from './session-util.js';
 import type { ResolvedAgentConfig } from './agent-config.js';
+import type { TeepCipherSuite } from './profiles.js';
 import type { AgentSessionState, AgentStepResult } from './agent-types.js';
 
 /** The err-code name an Agent reports for a failure (see the module comment). */
@@ -37,6 +38,8 @@ export interface ErrorReplyOptions {
   readonly suitReports?: readonly Uint8Array[];
   /** err-msg instead of the one derived from the failure. */
   readonly errMsg?: string;
+  /** The suite to sign with when not the state's selection (a QueryRequest that selects another). */
+  readonly suite?: TeepCipherSuite;
 }
 
 /** Builds and signs the Error answering `failure`; returns the new state (Error 7 stores its challenge). */
@@ -75,7 +78,7 @@ export async function errorReply(c: ResolvedAgentConfig, state: AgentSessionStat
     errCode: c.teepProfile.errorCodes[name],
   };
   const mandatory = commonSuites(c.teepProfile.cipherSuites.slice(0, 2), c.suites);
-  const suite = name === 'ERR_UNSUPPORTED_CIPHER_SUITES' ? (mandatory[0] ?? c.suites[0]!) : (state.selectedSuite ?? c.suites[0]!);
+  const suite = name === 'ERR_UNSUPPORTED_CIPHER_SUITES' ? (mandatory[0] ?? c.suites[0]!) : (options.suite ?? state.selectedSuite ?? c.suites[0]!);
   const bytes = await signTeepPayload(encodeTeepMessage(msg, { profile: c.teepProfile }), c.signing, [suite], c.provider);
   return {
     state: next,

@@ -74,7 +74,7 @@ async function checkTamAttestation(c: ResolvedAgentConfig, state: AgentSessionSt
   const need = c.requireTamAttestation!;
   if (!msg.attestationPayload) throw new TeepAttestationRequired('this Agent requires attestation of the TAM');
   const nonce = state.tamChallenge === undefined ? undefined : fromHex(state.tamChallenge);
-  const context = { ...(nonce && { nonce }), teepKey: tamKey };
+  const context = { ...(nonce && { nonce }), teepKey: tamKey, now: (need.now ?? Date.now)() };
   try {
     const format = msg.attestationPayloadFormat;
     if (format === undefined || isTeepEatMediaType(format)) {

@@ -31,6 +31,8 @@ export interface AgentConfig extends TeepPartyConfig {
     readonly verifierKeys?: readonly CoseKey[];
     /** Verifier for TAM Evidence (any other attestation-payload-format). */
     readonly verifier?: AttestationVerifier;
+    /** The clock (ms) a result's exp / nbf is checked against (default Date.now). */
+    readonly now?: () => number;
   };
   readonly tcStore: TcStore;
   readonly suit: SuitPort;

@@ -87,6 +87,16 @@ export class TeepInconsistentFields extends TeepError {
   readonly teepError = 'ERR_PERMANENT_ERROR';
 }
 
+/**
+ * A message after the negotiation that is not protected with the selected cipher suite (-26 §8.1:
+ * "the selected TEEP cipher suite MUST be used in both directions"). Error 1, not 5: the message
+ * offers no suites (docs/teep-decisions.md §3).
+ */
+export class TeepCipherSuiteMismatch extends TeepError {
+  readonly code = 'ERR_TEEP_CIPHER_SUITE_MISMATCH';
+  readonly teepError = 'ERR_PERMANENT_ERROR';
+}
+
 // ---- negotiation and processing failures, one per draft err-code (used by the session layer) ----
 
 export class TeepUnsupportedExtension extends TeepError {
@@ -187,6 +197,7 @@ export type TeepErrorCode =
   | 'ERR_TEEP_FIELD_SIZE'
   | 'ERR_TEEP_TOKEN_REQUIRED'
   | 'ERR_TEEP_INCONSISTENT_FIELDS'
+  | 'ERR_TEEP_CIPHER_SUITE_MISMATCH'
   | 'ERR_TEEP_UNSUPPORTED_EXTENSION'
   | 'ERR_TEEP_UNSUPPORTED_FRESHNESS_MECHANISMS'
   | 'ERR_TEEP_UNSUPPORTED_MSG_VERSION'
@@ -215,6 +226,7 @@ export type AnyTeepError =
   | TeepFieldSize
   | TeepTokenRequired
   | TeepInconsistentFields
+  | TeepCipherSuiteMismatch
   | TeepUnsupportedExtension
   | TeepUnsupportedFreshnessMechanisms
   | TeepUnsupportedMsgVersion

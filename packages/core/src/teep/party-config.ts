@@ -4,6 +4,7 @@
  * resolveAgentConfig start from resolvePartyConfig.
  */
 import type { CoseKey } from '../cose/key.js';
+import { InvalidArgument } from '../errors.js';
 import { suitesForKeys, type TeepSigningKeys } from './cipher-suites.js';
 import { resolveTeepProfile, TEEP_FRESHNESS, type SuitCoseProfile, type TeepCipherSuite, type TeepProfile, type TeepProfileName } from './profiles.js';
 
@@ -21,7 +22,12 @@ export interface TeepPartyConfig {
   readonly cipherSuites?: readonly TeepCipherSuite[];
   /** Protocol versions supported (default [0], -26 §4.2). */
   readonly versions?: readonly number[];
-  /** Freshness mechanisms supported (default [0], nonce: the one every implementation MUST support, -26 §9). */
+  /**
+   * Freshness mechanisms supported (default [0], nonce: the one every implementation MUST support,
+   * -26 §9). Only the nonce is implemented: the timestamp mechanism (1, a MAY) would need `iat`
+   * appraised against a clock window, which nothing does, so a list with any other value is refused
+   * (InvalidArgument) rather than offered and then not honoured.
+   */
   readonly freshnessMechanisms?: readonly number[];
   /** SUIT COSE profiles supported for SUIT reports (default: the profile's). */
   readonly suitCoseProfiles?: readonly SuitCoseProfile[];
@@ -39,6 +45,10 @@ export interface ResolvedPartyConfig {
 
 export function resolvePartyConfig(config: TeepPartyConfig): ResolvedPartyConfig {
   const teepProfile = resolveTeepProfile(config.profile);
+  const freshness = config.freshnessMechanisms;
+  if (freshness !== undefined && (freshness.length === 0 || freshness.some((m) => m !== TEEP_FRESHNESS.nonce))) {
+    throw new InvalidArgument(`freshness mechanisms [${freshness.join(', ')}]: only the nonce mechanism (0) is implemented (-26 §9)`);
+  }
   return {
     teepProfile,
     signing: { keys: config.keys, ...(config.certificateChains && { chains: config.certificateChains }) },

@@ -24,7 +24,7 @@ import type { AgentStepResult } from './agent-types.js';
 import type { TeepOutbound } from './tam-types.js';
 import { createPeerTrust } from './peer-trust.js';
 import { runSession, T0 } from './test-support/exchange.js';
-import { makeKeys, makeRelease, makeWorld, type World, type WorldKeys } from './test-support/world.js';
+import { deviceClaims, makeKeys, makeRelease, makeWorld, type World, type WorldKeys } from './test-support/world.js';
 
 const TAM_URI = 'https://tam.example/teep';
 let shared: WorldKeys | undefined;
@@ -264,4 +264,79 @@ test('TAM: a closed session takes no message (ERR_TEEP_SESSION_STATE); the Agent
   const tam = { ...second.tam, agentTrust: createPeerTrust({ keys: [w.keys.agentTeep, w.keys.stranger] }) };
   const forged = await resign({ type: 'success', token: (t.outputs[0]!.message as Update).token! }, stranger);
   await rejects(tamProcess(tam, t.state, forged, { now: T0 }), 'ERR_TEEP_PEER_MISMATCH');
+});
+
+test('Agent: after the negotiation an Update must use the selected suite (-26 §8.1): another suite or a COSE_Sign gets Error 1', async () => {
+  const k = await keys();
+  const agentEd = await (await import('../cose/webcrypto-provider.js')).webCryptoProvider.generateKeyPair('Ed25519');
+  const w = await makeWorld({ model: 'passport', agent: { keys: [k.agentTeep, agentEd] } }, k);
+  w.policy.wanted = [await makeRelease('SecureFS', 1, w.keys.tcSigner)];
+  const r = await firstRound(w);
+  assert.deepEqual(r.agent.state.selectedSuite, TEEP_CIPHER_SUITE.sign1Esp256, 'the first suite of the TAM offer that the Agent has');
+  const t = await tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 });
+  const update = t.outputs[0]!.message as Update;
+  const payload = encodeTeepMessage(update);
+  const algOf = (bytes: Uint8Array) => decodeSign1(bytes).headers.protected.get(1);
+  const refused = async (bytes: Uint8Array, what: string) => {
+    const e = await agentProcess(w.agent, r.agent.state, bytes);
+    assert.equal(sentError(e).errCode, DRAFT_26.errorCodes.ERR_PERMANENT_ERROR, what);
+    assert.deepEqual(sentError(e).token, update.token, `${what}: the token is echoed`);
+    assert.deepEqual(e.events, [{ type: 'error-sent', name: 'ERR_PERMANENT_ERROR', code: 'ERR_TEEP_CIPHER_SUITE_MISMATCH' }], what);
+    assert.equal(algOf((e.outputs[0] as TeepOutbound).bytes), -9, `${what}: the Error itself uses the selected suite`);
+    assert.equal((await w.tcStore.list()).length, 0, `${what}: nothing installed`);
+  };
+  await refused(await signTeepPayload(payload, [k.tamEd25519], [TEEP_CIPHER_SUITE.sign1Ed25519]), 'Ed25519 after ESP256 was selected');
+  await refused(await signTeepPayload(payload, [k.tamP256, k.tamEd25519], [TEEP_CIPHER_SUITE.sign1Esp256, TEEP_CIPHER_SUITE.sign1Ed25519]), 'a COSE_Sign');
+  // The Update as the TAM sent it installs.
+  const ok = await agentProcess(w.agent, r.agent.state, t.outputs[0]!.bytes);
+  assert.equal((ok.outputs[0] as TeepOutbound).type, 'success');
+  assert.equal((await w.tcStore.list()).length, 1);
+});
+
+test('Agent: an Error answering a QueryRequest is signed with the suite that request selects, not the previous selection (-26 §8.1)', async () => {
+  const k = await keys();
+  const agentEd = await (await import('../cose/webcrypto-provider.js')).webCryptoProvider.generateKeyPair('Ed25519');
+  const w = await makeWorld({ model: 'passport', requireTamAttestation: true, agent: { keys: [k.agentTeep, agentEd] } }, k);
+  const before = { ...createAgentSession(TAM_URI), selectedSuite: TEEP_CIPHER_SUITE.sign1Ed25519 };
+  const c = await processConnect({ ...w.tam, initialOffer: { cipherSuites: [TEEP_CIPHER_SUITE.sign1Esp256] } }, { now: T0 });
+  const r = await agentProcess(w.agent, before, c.outputs[0]!.bytes);
+  assert.equal(sentError(r).errCode, DRAFT_26.errorCodes.ERR_ATTESTATION_REQUIRED);
+  assert.equal(decodeSign1((r.outputs[0] as TeepOutbound).bytes).headers.protected.get(1), -9, 'ESP256, the suite this QueryRequest selects');
+});
+
+test('TAM: an answer to an Update signed with another suite than the selected one is dropped before its token is used (-26 §8.1)', async () => {
+  const k = await keys();
+  const suites = [TEEP_CIPHER_SUITE.sign1Esp256, TEEP_CIPHER_SUITE.sign1Ed25519, TEEP_CIPHER_SUITE.sign1Es256];
+  // ES256 and ESP256 are both P-256: the same Agent key can sign with either.
+  const w = await makeWorld({ model: 'passport', tam: { cipherSuites: suites }, agent: { cipherSuites: [TEEP_CIPHER_SUITE.sign1Esp256, TEEP_CIPHER_SUITE.sign1Es256] } }, k);
+  w.policy.wanted = [await makeRelease('SecureFS', 1, w.keys.tcSigner)];
+  const r = await firstRound(w);
+  const t = await tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 });
+  assert.deepEqual(t.state.signWith, TEEP_CIPHER_SUITE.sign1Esp256);
+  const a = await agentProcess(w.agent, r.agent.state, t.outputs[0]!.bytes);
+  const success = a.outputs[0] as TeepOutbound;
+  assert.equal(success.type, 'success');
+  const es256 = await signTeepPayload(encodeTeepMessage(success.message), [k.agentTeep], [TEEP_CIPHER_SUITE.sign1Es256]);
+  await rejects(tamProcess(w.tam, t.state, es256, { now: T0 }), 'ERR_TEEP_CIPHER_SUITE_MISMATCH');
+  const done = await tamProcess(w.tam, t.state, success.bytes, { now: T0 });
+  assert.ok(done.events.some((e) => e.type === 'update-succeeded'), 'the genuine Success still matches its token');
+});
+
+test('TAM: an Attestation Result past its exp is refused at the TAM clock (Update with Error 7, ERR_EAT_EXPIRED); one still valid passes', async () => {
+  const k = await keys();
+  for (const [exp, refused] of [[T0 / 1000 - 1, true], [T0 / 1000 + 60, false]] as const) {
+    const w = await makeWorld({ model: 'passport', claims: { ...deviceClaims(), exp } }, k);
+    w.policy.wanted = [await makeRelease('SecureFS', 1, w.keys.tcSigner)];
+    const r = await firstRound(w);
+    const t = await tamProcess(w.tam, r.tamState, r.response.bytes, { now: T0 });
+    const update = t.outputs[0]!.message as Update;
+    if (refused) {
+      assert.equal(update.errCode, DRAFT_26.errorCodes.ERR_ATTESTATION_REQUIRED);
+      assert.match(update.errMsg ?? '', /ERR_EAT_EXPIRED/);
+      assert.equal(update.manifestList, undefined);
+    } else {
+      assert.equal(update.errCode, undefined);
+      assert.equal(update.manifestList?.length, 1);
+    }
+  }
 });

@@ -102,6 +102,8 @@ test('RequestTA installs a requested TC; UnrequestTA removes the unneeded one', 
   w.policy.catalog = [tc];
   const asked = await requestTA(w.agent, createAgentSession(TAM_URI), { componentId: tc.componentId });
   assert.deepEqual(asked.outputs, [{ type: 'connect', tamUri: TAM_URI }]);
+  // have-binary needs a sequence number (-26 §4.3): refused at the API, not sent in a QueryResponse.
+  await assert.rejects(requestTA(w.agent, createAgentSession(TAM_URI), { componentId: tc.componentId, haveBinary: true }), { code: 'ERR_INVALID_ARGUMENT' });
   const x = await runSession(w, asked.state);
   assert.deepEqual(types(x), ['query-request', 'query-response', 'update', 'success']);
   assert.equal(msgOf<QueryResponse>(x, 'query-response').requestedTcList?.length, 1);

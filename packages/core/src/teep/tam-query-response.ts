@@ -43,7 +43,7 @@ export async function handleQueryResponse(c: ResolvedTamConfig, state: TamSessio
   let claims: EatClaims | undefined;
   try {
     await checkRequiredItems(c, state, r, msg);
-    claims = msg.attestationPayload ? await appraise(c, r, msg) : undefined;
+    claims = msg.attestationPayload ? await appraise(c, r, msg, now) : undefined;
   } catch (e) {
     if (!(e instanceof Refusal)) throw e;
     // -26 §7.1.1: never an Error message; an Update with err-code and err-msg instead.
@@ -100,7 +100,7 @@ export function reportOptions(c: ResolvedTamConfig, r: ReceivedAgentMessage): Op
   };
 }
 
-async function appraise(c: ResolvedTamConfig, r: ReceivedAgentMessage, msg: QueryResponse): Promise<EatClaims> {
+async function appraise(c: ResolvedTamConfig, r: ReceivedAgentMessage, msg: QueryResponse, now: number): Promise<EatClaims> {
   const nonceHex = r.answers.challenge ?? r.answers.token;
   const nonce = nonceHex === undefined ? undefined : fromHex(nonceHex);
   try {
@@ -110,7 +110,7 @@ async function appraise(c: ResolvedTamConfig, r: ReceivedAgentMessage, msg: Quer
       payload = await decryptFromAgent(payload, c.keyAgreementKey, 'eat', c.provider);
     }
     const format = msg.attestationPayloadFormat;
-    const context = { ...(nonce && { nonce }), teepKey: r.agentKey };
+    const context = { ...(nonce && { nonce }), teepKey: r.agentKey, now };
     if (format === undefined || isTeepEatMediaType(format)) {
       const verified = await verifyAttestationResult(payload, { verifierKeys: c.verifierKeys ?? [], ...context, ...(c.provider && { provider: c.provider }) });
       return verified.claims;

@@ -12,7 +12,8 @@
  *
  * Validation of an Agent message, in order (-26 §4.1.2, §7.1): COSE_Sign1 structure; the signer's
  * key from the trust port, with an algorithm of a supported suite; the signature; the TEEP message
- * (CDDL); the same Agent as earlier in the session; then freshness: the echoed token (or, for a
+ * (CDDL); the same Agent as earlier in the session; an answer to an Update signed with the suite
+ * the Update was (-26 §8.1: the selected suite "MUST be used in both directions"); then freshness: the echoed token (or, for a
  * Background-Check QueryResponse without one, the outstanding challenge) and the request's other
  * value are consumed from the token store, single use (-26 §7.1 "MUST expire the token value after
  * receiving the first response ... that has a valid signature"). A replay therefore fails with
@@ -24,7 +25,7 @@ import { coseKeyThumbprint } from '../cose/thumbprint.js';
 import { decodeTeepMessage, type TeepMessage } from './messages/teep-message.js';
 import { openTeepMessage } from './secured-message.js';
 import {
-  TeepMalformedMessage, TeepPeerMismatch, TeepReplayed, TeepSessionState, TeepTokenExpired, TeepTokenUnknown, TeepUnexpectedMessage,
+  TeepCipherSuiteMismatch, TeepMalformedMessage, TeepPeerMismatch, TeepReplayed, TeepSessionState, TeepTokenExpired, TeepTokenUnknown, TeepUnexpectedMessage,
 } from './errors.js';
 import { COSE_SIGN1_TYPE, type TeepCipherSuite } from './profiles.js';
 import { commonSuites, suiteAlg } from './cipher-suites.js';
@@ -93,6 +94,12 @@ async function receive(c: ResolvedTamConfig, state: TamSessionState, bytes: Uint
   const key = publicCoseKey(agentKey as CoseKey);
   const agentKid = toHex(await coseKeyThumbprint(key));
   if (state.agentKid !== undefined && state.agentKid !== agentKid) throw new TeepPeerMismatch('the message is signed by another Agent than this session\'s');
+  // The QueryResponse selected the suite and the Update was signed with it (-26 §8.1). Checked
+  // before the token is consumed: a wrong-suite copy does not use up the genuine answer's token.
+  const selected = state.outstanding?.kind === 'update' && state.signWith ? suiteAlg(state.signWith) : undefined;
+  if (selected !== undefined && cose.alg.id !== selected) {
+    throw new TeepCipherSuiteMismatch(`the answer to the Update is signed with algorithm ${cose.alg.id}, not the selected suite's ${selected}`);
+  }
   // The caller's decoding only when it is of the payload that verified (MessageContext.decoded).
   const message =
     ctx.decoded !== undefined && cose.payload === opened.payload ? ctx.decoded.message : decodeTeepMessage(cose.payload, { profile: c.teepProfile });
