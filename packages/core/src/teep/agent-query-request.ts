@@ -6,8 +6,8 @@
  * common freshness mechanism when attestation is requested (3). Then, when this Agent requires TAM
  * attestation, the QueryRequest must carry an attestation-payload that verifies (an Attestation
  * Result signed by a trusted Verifier, or Evidence a Verifier accepts) with eat_nonce = the
- * challenge of the Agent's Error 7 and cnf naming the TAM key; otherwise Error 7 with a fresh
- * challenge. TAM SUIT reports in an unsupported COSE profile: Error 8.
+ * outstanding challenge of the Agent's Error 7 (one use) and cnf naming the TAM key; otherwise
+ * Error 7 with a fresh challenge. TAM SUIT reports in an unsupported COSE profile: Error 8.
  *
  * The QueryResponse echoes the token, names the selected version (and, in pre-26, the selected
  * suite), and answers each requested data item: attestation-payload (nonce = challenge, or the
@@ -73,8 +73,11 @@ export async function handleQueryRequest(c: ResolvedAgentConfig, state: AgentSes
 async function checkTamAttestation(c: ResolvedAgentConfig, state: AgentSessionState, msg: QueryRequest, tamKey: CoseKey): Promise<void> {
   const need = c.requireTamAttestation!;
   if (!msg.attestationPayload) throw new TeepAttestationRequired('this Agent requires attestation of the TAM');
-  const nonce = state.tamChallenge === undefined ? undefined : fromHex(state.tamChallenge);
-  const context = { ...(nonce && { nonce }), teepKey: tamKey, now: (need.now ?? Date.now)() };
+  // Freshness is the nonce mechanism alone (party-config.ts): an attestation that answers no
+  // challenge of ours could be a replay of an earlier QueryRequest, so it gets Error 7 with a fresh
+  // challenge. A challenge is used once: a successful QueryRequest clears it.
+  if (state.tamChallenge === undefined) throw new TeepAttestationRequired('the TAM attestation answers no challenge of this Agent');
+  const context = { nonce: fromHex(state.tamChallenge), teepKey: tamKey, now: (need.now ?? Date.now)() };
   try {
     const format = msg.attestationPayloadFormat;
     if (format === undefined || isTeepEatMediaType(format)) {

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeReport, suitResultCode } from '../suit/report.js';
 import { isEncryptedToTam } from './confidentiality.js';
-import { createAgentSession, requestTA, unrequestTA } from './agent-session.js';
+import { createAgentSession, processTeepMessage as agentProcess, requestTA, unrequestTA } from './agent-session.js';
+import type { TeepOutbound } from './tam-types.js';
 import type { QueryRequest } from './messages/query-request.js';
 import type { QueryResponse } from './messages/query-response.js';
 import type { TeepErrorMessage } from './messages/teep-error.js';
@@ -194,4 +195,19 @@ test('pre-26 numbering end to end, without encryption: Success is type 5, the Qu
   const payload = decodeCbor(success) as CborTag;
   assert.equal((decodeCbor((payload.value as Uint8Array[])[2]!) as number[])[0], PRE_26.messageTypes.success);
   assert.equal(PRE_26.messageTypes.success, 5);
+});
+
+test('an Agent that requires TAM attestation takes it only as the answer to its outstanding challenge: a replayed attested QueryRequest gets Error 7', async () => {
+  const w = await makeWorld({ model: 'passport', requireTamAttestation: true }, await keys());
+  w.policy.wanted = [await makeRelease('SecureFS', 1, w.keys.tcSigner)];
+  const x = await runSession(w, createAgentSession(TAM_URI));
+  assert.deepEqual(types(x), ['query-request', 'error', 'query-request', 'query-response', 'update', 'success']);
+  const attested = x.transcript.filter((t) => t.out.type === 'query-request')[1]!.out.bytes;
+  for (const [state, what] of [[x.agentState, 'after the challenge was used'], [createAgentSession(TAM_URI), 'by an Agent that sent no challenge']] as const) {
+    const r = await agentProcess(w.agent, state, attested);
+    const e = r.outputs[0] as TeepOutbound;
+    assert.equal(e.type, 'error', what);
+    assert.equal((e.message as TeepErrorMessage).errCode, DRAFT_26.errorCodes.ERR_ATTESTATION_REQUIRED, what);
+    assert.ok((e.message as TeepErrorMessage).challenge, `${what}: a fresh challenge`);
+  }
 });
