@@ -10,14 +10,14 @@ import { issueDeviceCertificates } from './enrolment.js';
 import { DEVICE_LAYOUT } from './device-dir.js';
 import { makeRelease, startLoopbackTam, testPki, type TestPki } from './test-support/loopback-tam.js';
 
-async function newDevice(t: { after(fn: () => unknown): void }, pki: TestPki, name: string): Promise<string> {
+async function newDevice(t: { after(fn: () => unknown): void }, pki: TestPki, name: string, identity: { vendorId?: Uint8Array; classId?: Uint8Array } = {}): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'otrp-device-'));
   t.after(() => rm(root, { recursive: true, force: true }));
   const dir = join(root, name);
   await initDevice({
     dir,
     enrol: (request) => issueDeviceCertificates(request, pki.deviceCa),
-    trust: { tamAnchors: [pki.tamCaCert], signerAnchors: [pki.signerCaCert] },
+    trust: { tamAnchors: [pki.tamCaCert], signerAnchors: [pki.signerCaCert], ...identity },
   });
   return dir;
 }
@@ -139,4 +139,36 @@ test('end to end over loopback HTTP: install, restart, update, rollback refused,
   assert.deepEqual(rounds, [true, true, true]);
   assert.deepEqual((await device.listInstalled()).map((tc) => tc.sequenceNumber), [3n]);
   assert.equal(tam.log.filter((l) => l.startsWith('dropped')).length, 0);
+});
+
+test("the device's SUIT identity (vendor and class UUIDs, sealed at init) is what manifests' vendor and class conditions check", async (t) => {
+  const pki = await testPki();
+  const VENDOR = 'fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe';
+  const CLASS = '1492af14-2569-5e48-bf42-9b2d51f2ab45';
+  const uuid = (s: string) => new Uint8Array(Buffer.from(s.replace(/-/g, ''), 'hex'));
+  const identified = await Device.open(await newDevice(t, pki, 'dev-vendor', { vendorId: uuid(VENDOR), classId: uuid(CLASS) }));
+  t.after(() => identified.close());
+  const plain = await Device.open(await newDevice(t, pki, 'dev-plain'));
+  t.after(() => plain.close());
+  const id = await identified.identity();
+  assert.deepEqual([id.credentials?.vendorId, id.credentials?.classId], [uuid(VENDOR), uuid(CLASS)], 'kept in the sealed credentials');
+  const tam = await startLoopbackTam(pki, [id.publicKeys!, (await plain.identity()).publicKeys!]);
+  t.after(() => tam.close());
+
+  const forClass = await makeRelease('classy', 1, pki.signerKey, pki.signerChain, { vendorId: VENDOR, classId: CLASS });
+  tam.policy.wanted = [forClass];
+  const ok = await runDeviceOnce(identified, { tamUri: tam.uri, request: [forClass.componentId] });
+  assert.equal(ok.ok, true, JSON.stringify(ok.events));
+  assert.equal((await identified.listInstalled()).length, 1);
+
+  // A device without an identity cannot satisfy the conditions; another class is refused too.
+  const refused = await runDeviceOnce(plain, { tamUri: tam.uri, request: [forClass.componentId] });
+  assert.equal(refused.ok, false);
+  assert.ok(refused.events.some((e) => e.type === 'error-sent' && e.name === 'ERR_MANIFEST_PROCESSING_FAILED'), JSON.stringify(refused.events));
+  assert.deepEqual(await plain.listInstalled(), []);
+  const otherClass = await makeRelease('other-class', 1, pki.signerKey, pki.signerChain, { vendorId: VENDOR, classId: '00000000-0000-0000-0000-000000000001' });
+  tam.policy.wanted = [forClass, otherClass];
+  const wrong = await runDeviceOnce(identified, { tamUri: tam.uri, request: [otherClass.componentId] });
+  assert.equal(wrong.ok, false);
+  assert.deepEqual((await identified.listInstalled()).map((tc) => tc.sequenceNumber), [1n], 'only the matching TC');
 });

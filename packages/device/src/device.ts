@@ -92,6 +92,8 @@ export async function initDevice(options: InitDeviceOptions): Promise<TeeIdentit
       signerKeys: t.signerKeys ?? [],
       crls: t.crls ?? [],
       ...(t.tamKeyAgreementKey ? { tamKeyAgreementKey: t.tamKeyAgreementKey } : {}),
+      ...(t.vendorId ? { vendorId: t.vendorId } : {}),
+      ...(t.classId ? { classId: t.classId } : {}),
     });
     const identity = await tee.getIdentity();
     const config: DeviceConfig = { version: 1, name, alg, createdAt: new Date().toISOString() };

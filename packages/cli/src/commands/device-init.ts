@@ -36,6 +36,16 @@ interface InitFlags {
   days?: string;
   otrpAlg?: string;
   otrpRsa1_5?: boolean;
+  vendorId?: string;
+  classId?: string;
+}
+
+/** A UUID option (RFC 9562 text, dashes optional) as its 16 bytes. */
+function uuidOption(s: string | undefined, flag: string): Uint8Array | undefined {
+  if (s === undefined) return undefined;
+  const h = s.replace(/-/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(h)) throw new CliError('ERR_USAGE', `${flag} must be a UUID, e.g. fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe`);
+  return new Uint8Array(Buffer.from(h, 'hex'));
 }
 
 /** The enrolled chains' file names under PKI_DIR/devices/<name>/ (what the TAM scans). */
@@ -72,7 +82,8 @@ export function registerDeviceInit(device: Command): void {
         'leave it). The Device CA in PKI_DIR certifies them from their CSRs (EKU clientAuth; the key-agreement ' +
         'key from its public key, keyUsage keyAgreement), and the certificate chains are enrolled under ' +
         'PKI_DIR/devices/<name>/ where the TAM looks for them. The Agent trusts the TAM CA (or only the raw key ' +
-        'given with --tam-key), the TC-Signer CA and the CRLs of PKI_DIR.',
+        'given with --tam-key), the TC-Signer CA and the CRLs of PKI_DIR. --vendor-id and --class-id give the device the ' +
+        'SUIT identity that manifests with vendor or class conditions check; they are sealed in the TEE with the trust anchors.',
     )
     .argument('<dir>', 'device directory (created; must not hold a device yet)')
     .requiredOption('--pki <dir>', 'PKI directory made by `otrp pki init` (its device-ca signs the CSRs)')
@@ -81,6 +92,8 @@ export function registerDeviceInit(device: Command): void {
     .option('--tam-key <file>', "trust only this raw TAM public key (PEM, JWK or COSE_Key) instead of the PKI's TAM CA")
     .option('--days <n>', 'validity of the device certificates in days (default 365, never beyond the Device CA)')
     .option('--otrp-alg <alg>', 'OTrP key: ES256 (default: the P-256 TEEP key) or RS256 (a dedicated RSA-2048 key, certified as "<name> otrp")')
+    .option('--vendor-id <uuid>', "the device's SUIT vendor identifier: manifests' condition-vendor-identifier must match it")
+    .option('--class-id <uuid>', "the device's SUIT class identifier: manifests' condition-class-identifier must match it")
     .option('--otrp-rsa1_5', "with --otrp-alg RS256: also accept the draft's mandatory RSA1_5 key transport (padding-oracle risk: docs/otrp-decisions.md)")
     .addHelpText('after', '\nExamples:\n  otrp device init ./dev1 --pki ./pki\n  otrp device init ./dev2 --pki ./pki --name phone-2 --alg Ed25519\n')
     .action(async (dirArg: string, flags: InitFlags) => {
@@ -94,6 +107,8 @@ export function registerDeviceInit(device: Command): void {
       if (flags.otrpAlg === 'ES256' && alg !== 'ESP256') throw new CliError('ERR_USAGE', '--otrp-alg ES256 uses the P-256 TEEP key: with --alg Ed25519 give --otrp-alg RS256 (or omit it for a device without OTrP)');
       if (flags.otrpRsa1_5 && otrpAlg !== 'RS256') throw new CliError('ERR_USAGE', '--otrp-rsa1_5 needs --otrp-alg RS256');
       const days = flags.days === undefined ? undefined : parseDays(flags.days);
+      const vendorId = uuidOption(flags.vendorId, '--vendor-id');
+      const classId = uuidOption(flags.classId, '--class-id');
       const enrolDir = pkiFile(pki, devicePath(name));
 
       // Another device's enrolled chains must not be replaced (the TAM would stop trusting it); only an
@@ -121,6 +136,8 @@ export function registerDeviceInit(device: Command): void {
           signerAnchors,
           crls: await existingCrls(pki),
           ...(kaCert && { tamKeyAgreementKey: coseKeyFromCertificate(kaCert) }),
+          ...(vendorId && { vendorId }),
+          ...(classId && { classId }),
         },
         enrol: async (request) => {
           const chains = await issueDeviceCertificates(request, ca.handle, days !== undefined ? { days } : {});

@@ -9,6 +9,8 @@ import { coseKeyThumbprint, coseKeyToJwk, parseCertificate, toHex } from '@otrp/
 import { DEVICE_KEY_PURPOSES, Device, keyAgreementJwk } from '@otrp/device';
 import { writeOutput } from '../io.js';
 
+const formatUuid = (b: Uint8Array): string => toHex(b).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+
 export function registerDeviceShow(device: Command): void {
   device
     .command('show')
@@ -50,6 +52,7 @@ export function registerDeviceShow(device: Command): void {
             `  trusts        TAM: ${c.tamAnchors.map((a) => parseCertificate(a).subject).concat(c.tamKeys.map(() => 'a raw TAM key')).join(', ') || '-'}`,
             `                TC signers: ${c.signerAnchors.map((a) => parseCertificate(a).subject).concat(c.signerKeys.map(() => 'a raw signer key')).join(', ') || '-'}`,
             `                CRLs: ${c.crls.length}; TAM key agreement key: ${c.tamKeyAgreementKey ? 'yes' : 'no'}`,
+            `  suit identity vendor ${c.vendorId ? formatUuid(c.vendorId) : '-'}, class ${c.classId ? formatUuid(c.classId) : '-'}`,
           );
         }
         await writeOutput('-', `${lines.join('\n')}\n`);

@@ -29,7 +29,10 @@ test('device init enrols the TEE keys at the Device CA, show and list read the T
   assert.equal((await runCli(['pki', 'init', pki])).code, 0);
   const dev = join(root, 'dev');
 
-  const init = await runCli(['device', 'init', dev, '--pki', pki, '--name', 'unit-1', '--alg', 'Ed25519']);
+  // A malformed UUID is a usage error, checked before anything is created.
+  const badUuid = await runCli(['device', 'init', dev, '--pki', pki, '--name', 'unit-1', '--class-id', 'not-a-uuid']);
+  assert.equal(code(badUuid.stderr), 'ERR_USAGE');
+  const init = await runCli(['device', 'init', dev, '--pki', pki, '--name', 'unit-1', '--alg', 'Ed25519', '--vendor-id', 'FA6B4A53D5AD5FDFBE9DE663E4D41FFE']);
   assert.equal(init.code, 0, init.stderr);
   // The chains the TAM scans: each validates to the Device CA with the device role.
   const enrolled = join(pki, 'devices', 'unit-1');
@@ -53,6 +56,7 @@ test('device init enrols the TEE keys at the Device CA, show and list read the T
   assert.match(show.stdout, /device unit-1 \(Ed25519, simulated TEE/);
   assert.match(show.stdout, /teep\s+Ed25519\s+kid [0-9a-f]{64}/);
   assert.match(show.stdout, /certificate CN=unit-1 teep, issued by CN=otrp Device CA/);
+  assert.match(show.stdout, /suit identity vendor fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe, class -/);
   const jwk = await runCli(['device', 'show', dev, '--jwk']);
   assert.equal(jwk.code, 0, jwk.stderr);
   assert.deepEqual(Object.keys(JSON.parse(jwk.stdout)).sort().slice(0, 2), ['crv', 'kty']);

@@ -10,6 +10,9 @@
  * - Attestation: Evidence (Background-Check model) signed with the attestation key; ueid derived
  *   from the TEEP public key; oemid, hwmodel, hwversion and the firmware manifest reference are
  *   fixed values naming this simulation (SIMULATED_TEE_MODEL), for a Verifier's reference values.
+ * - SUIT identity: the vendor and class UUIDs given at init (sealed credentials) are the system
+ *   properties that condition-vendor-identifier / -class-identifier compare with; a device without
+ *   them fails such a manifest (SuitVendorMismatch / SuitClassMismatch, Error 11).
  * - State: one AgentSessionState per TAM URI, kept sealed in `agent-state` and written after every
  *   call that changed it (the machine is pure: state in, state out).
  */
@@ -91,7 +94,12 @@ export function createAgentHost(ctx: AgentHostContext, options: AgentHostOptions
       }),
     }),
     tcStore,
-    suit: createSealedSuitPort({ trust: signerTrust, store: tcStore, decryptionKeys: { privateKeys: [keys.keys.keyAgreement] } }),
+    suit: createSealedSuitPort({
+      trust: signerTrust,
+      store: tcStore,
+      decryptionKeys: { privateKeys: [keys.keys.keyAgreement] },
+      ...((cred.vendorId || cred.classId) && { system: { ...(cred.vendorId && { vendorId: cred.vendorId }), ...(cred.classId && { classId: cred.classId }) } }),
+    }),
   };
 
   let sessions: Record<string, AgentSessionState> | undefined;

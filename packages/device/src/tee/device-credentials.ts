@@ -11,6 +11,9 @@
  * - crls: CRLs of those CAs (checked when present);
  * - tamKeyAgreementKey: the TAM's key-agreement public key, if known: EATs and SUIT reports are
  *   then encrypted to the TAM (-26 §8.2 SHOULD).
+ * - vendorId / classId: the device's SUIT identity (16-byte UUIDs, RFC 9124 §4), what manifests'
+ *   condition-vendor-identifier and condition-class-identifier compare with (suit-manifest-37
+ *   §8.4.8.1, §8.4.8.2). Sealed for the same reason as the anchors: they decide what may install.
  *
  * ```cddl
  * device-credentials = {
@@ -19,13 +22,14 @@
  *   "signerAnchors" => [* bstr], "signerKeys" => [* bstr .cbor COSE_Key],
  *   "crls" => [* bstr],
  *   ? "tamKeyAgreementKey" => bstr .cbor COSE_Key,
+ *   ? "vendorId" => bstr .size 16, ? "classId" => bstr .size 16,
  * }
  * ```
  */
 import { bytesEqual, decodeCoseKey, encodeCoseKey, spkiFromCertificate, coseKeyToSpki } from '@otrp/core';
 import type { CoseKey } from '@otrp/core';
-import { CredentialMismatch } from '../errors.js';
-import { asRec, bytesList, decodeRecord, encodeRecord, type RecordValue } from './cbor-record.js';
+import { CredentialMismatch, TeeChannelError } from '../errors.js';
+import { asRec, bytesList, decodeRecord, encodeRecord, type Rec, type RecordValue } from './cbor-record.js';
 import { DEVICE_KEY_PURPOSES, type DeviceKeyPurpose, type DeviceKeySet } from './device-keys.js';
 
 export interface DeviceCredentials {
@@ -36,6 +40,8 @@ export interface DeviceCredentials {
   readonly signerKeys: readonly CoseKey[];
   readonly crls: readonly Uint8Array[];
   readonly tamKeyAgreementKey?: CoseKey;
+  readonly vendorId?: Uint8Array;
+  readonly classId?: Uint8Array;
 }
 
 export const EMPTY_CREDENTIALS: DeviceCredentials = { certificates: {}, tamAnchors: [], tamKeys: [], signerAnchors: [], signerKeys: [], crls: [] };
@@ -51,6 +57,8 @@ export function credentialsToRecord(c: DeviceCredentials): RecordValue {
     signerKeys: c.signerKeys.map(encodeCoseKey),
     crls: [...c.crls],
     ...(c.tamKeyAgreementKey ? { tamKeyAgreementKey: encodeCoseKey(c.tamKeyAgreementKey) } : {}),
+    ...(c.vendorId ? { vendorId: c.vendorId } : {}),
+    ...(c.classId ? { classId: c.classId } : {}),
   };
 }
 
@@ -67,7 +75,17 @@ export function credentialsFromRecord(v: RecordValue | undefined): DeviceCredent
     signerKeys: bytesList(r, 'signerKeys').map(decodeCoseKey),
     crls: bytesList(r, 'crls'),
     ...(r['tamKeyAgreementKey'] instanceof Uint8Array ? { tamKeyAgreementKey: decodeCoseKey(r['tamKeyAgreementKey']) } : {}),
+    ...suitIdentity(r, 'vendorId'),
+    ...suitIdentity(r, 'classId'),
   };
+}
+
+/** An optional 16-byte UUID entry (vendorId, classId); anything else is a damaged record. */
+function suitIdentity(r: Rec, key: 'vendorId' | 'classId'): { vendorId?: Uint8Array; classId?: Uint8Array } {
+  const v = r[key];
+  if (v === undefined) return {};
+  if (!(v instanceof Uint8Array) || v.length !== 16) throw new TeeChannelError(`credentials: ${key} is not a 16-byte UUID`);
+  return { [key]: v };
 }
 
 export const encodeCredentials = (c: DeviceCredentials): Uint8Array => encodeRecord(credentialsToRecord(c));

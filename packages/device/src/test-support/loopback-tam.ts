@@ -52,10 +52,12 @@ export interface Release {
   readonly sequenceNumber: number;
 }
 
-export async function makeRelease(name: string, sequenceNumber: number, key: CoseKey, x5chain?: Uint8Array[]): Promise<Release> {
+export async function makeRelease(
+  name: string, sequenceNumber: number, key: CoseKey, x5chain?: Uint8Array[], identity: { vendorId?: string; classId?: string } = {},
+): Promise<Release> {
   const payload = te(`${name} image v${sequenceNumber} `.repeat(20));
   const envelope = await buildEnvelope(
-    { sequenceNumber, manifestComponentId: ['TEEP-Device', name, 'suit'], components: [{ id: ['TEEP-Device', name, 'ta'] }] },
+    { sequenceNumber, manifestComponentId: ['TEEP-Device', name, 'suit'], components: [{ id: ['TEEP-Device', name, 'ta'], ...identity }] },
     { payloads: [payload], key, ...(x5chain && { x5chain }) },
   );
   return { componentId: [te('TEEP-Device'), te(name), te('ta')], envelope, sequenceNumber, imageDigest: encodeDigest(await computeDigest(-16, payload)) };
@@ -81,21 +83,25 @@ export interface LoopbackTam {
   close(): Promise<void>;
 }
 
+type DeviceKeys = { attestation: CoseKey; suitReport: CoseKey };
+
 /**
- * Starts the TAM. `device.attestation` is the device's attestation key (the Verifier's endorsement
- * of the simulated TEE); `device.suitReport` its SUIT-report key (reports are signed with a kid).
+ * Starts the TAM for one device or several. `attestation` is a device's attestation key (the
+ * Verifier's endorsement of the simulated TEE); `suitReport` its SUIT-report key (reports are
+ * signed with a kid).
  */
-export async function startLoopbackTam(pki: TestPki, device: { attestation: CoseKey; suitReport: CoseKey }): Promise<LoopbackTam> {
+export async function startLoopbackTam(pki: TestPki, device: DeviceKeys | readonly DeviceKeys[]): Promise<LoopbackTam> {
+  const devices: readonly DeviceKeys[] = Array.isArray(device) ? device : [device as DeviceKeys];
   const policy = new DesiredState();
   const config: TamConfig = {
     keys: [pki.tamKey],
     certificateChains: [pki.tamChain],
     attestation: 'background-check',
-    verifier: new ReferenceValueVerifier({ endorsementKeys: [publicCoseKey(device.attestation)], referenceValues: { hwmodels: [SIMULATED_TEE_MODEL.hwmodel] } }),
+    verifier: new ReferenceValueVerifier({ endorsementKeys: devices.map((d) => publicCoseKey(d.attestation)), referenceValues: { hwmodels: [SIMULATED_TEE_MODEL.hwmodel] } }),
     agentTrust: createPeerTrust({
       validateChain: async (chain) => coseKeyFromSpki((await validateChain({ chain, anchors: [{ certificate: pki.deviceCaCert }], role: 'device' })).spki),
     }),
-    reportTrust: createPeerTrust({ keys: [publicCoseKey(device.suitReport)] }),
+    reportTrust: createPeerTrust({ keys: devices.map((d) => publicCoseKey(d.suitReport)) }),
     policy,
     tokens: new MemoryTokenStore(),
   };
