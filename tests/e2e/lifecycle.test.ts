@@ -3,7 +3,7 @@
  * (`npm run build` first): the TAM is `otrp tam serve`; each device step is `otrp device run`, a new
  * REE process that forks a new TEE process, so every step restarts both device processes; the TAM
  * is restarted once in the middle. First install on a device (requested by TC_ID), a second device
- * (policy check), an update (higher sequence number), removal through policy; on SQLite and on
+ * that requires TAM attestation (policy check), an update (higher sequence number), removal through policy; on SQLite and on
  * PostgreSQL (OTRP_TEST_PG rules: tests/tam/support/pg.ts).
  */
 import { test } from 'node:test';
@@ -26,7 +26,8 @@ async function lifecycle(db: string | undefined): Promise<void> {
   try {
     // Provisioning through the CLI: the Device CA signs the CSRs and the chains land in PKI/devices/<name>/.
     await deviceInit(devA, pkiDir, 'e2e-a');
-    await deviceInit(devB, pkiDir, 'e2e-b');
+    // The second device requires the TAM to attest itself (-26 §7.2.1): Evidence signed by the PKI's TAM attestation key.
+    await deviceInit(devB, pkiDir, 'e2e-b', ['--require-tam-attestation']);
     assert.deepEqual((await readdir(join(pkiDir, 'devices', 'e2e-a'))).sort(), ['attestation-chain.pem', 'key-agreement-chain.pem', 'suit-report-chain.pem', 'teep-chain.pem']);
     const show = await otrp(['device', 'show', devA, '--jwk']);
     assert.equal(show.code, 0, show.stderr);
@@ -54,8 +55,11 @@ async function lifecycle(db: string | undefined): Promise<void> {
 
     // A second device, by policy: required for every device, so a plain policy check installs it.
     await setPolicy(tam.url, tam.token, tcId, 'required');
-    const second = await deviceRun(devB, tam.url);
+    // It answers the first QueryRequest with Error 7 and a challenge; the TAM's second QueryRequest
+    // carries its Evidence (-26 §7.1.2), and the session goes on: the Error was negotiation, exit 0.
+    const second = await deviceRun(devB, tam.url, ['--verbose']);
     assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /QueryRequest[\s\S]*ERR_ATTESTATION_REQUIRED[\s\S]*QueryRequest .*tam-evidence=application\/eat\+cwt[\s\S]*QueryResponse[\s\S]*Update[\s\S]*Success/);
     assert.deepEqual(seqsAfter(second), [1]);
 
     // The TAM restarts; its state (devices, TC, policy, inventory) is kept, and the devices are up to date.

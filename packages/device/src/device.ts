@@ -92,6 +92,7 @@ export async function initDevice(options: InitDeviceOptions): Promise<TeeIdentit
       signerKeys: t.signerKeys ?? [],
       crls: t.crls ?? [],
       ...(t.tamKeyAgreementKey ? { tamKeyAgreementKey: t.tamKeyAgreementKey } : {}),
+      ...(t.tamAttesterKeys?.length ? { tamAttesterKeys: t.tamAttesterKeys } : {}),
       ...(t.vendorId ? { vendorId: t.vendorId } : {}),
       ...(t.classId ? { classId: t.classId } : {}),
     });
@@ -168,7 +169,11 @@ export interface RunOnceOptions {
 }
 
 export interface RunOnceResult {
-  /** True when every session ended normally, no TEEP Error was sent or received, every request was met. */
+  /**
+   * True when every session ended normally (not with a TEEP Error of the Agent: an Error the TAM
+   * answered by retrying, e.g. Error 7 asking it to attest, is part of the session), no TEEP Error
+   * was received, and every request was met.
+   */
   readonly ok: boolean;
   readonly sessions: readonly BrokerSessionResult[];
   readonly events: readonly AgentEventView[];
@@ -207,7 +212,7 @@ export async function runDeviceOnce(device: Device, options: RunOnceOptions): Pr
   const have = new Set(installed.flatMap((tc) => tc.componentIds.map(idKey)));
   const unmet = (options.request ?? []).filter((id) => !have.has(idKey(id)));
   const notRemoved = (options.unrequest ?? []).filter((id) => have.has(idKey(id)));
-  const protocolError = events.some((e) => e.type === 'error-sent' || e.type === 'tam-error');
+  const protocolError = sessions.some((s) => s.endedWithError) || events.some((e) => e.type === 'tam-error');
   return { ok: !protocolError && unmet.length === 0 && notRemoved.length === 0, sessions, events, unmet, notRemoved, installed };
 }
 

@@ -38,6 +38,7 @@ interface InitFlags {
   otrpRsa1_5?: boolean;
   vendorId?: string;
   classId?: string;
+  requireTamAttestation?: boolean;
 }
 
 /** A UUID option (RFC 9562 text, dashes optional) as its 16 bytes. */
@@ -83,7 +84,8 @@ export function registerDeviceInit(device: Command): void {
         'key from its public key, keyUsage keyAgreement), and the certificate chains are enrolled under ' +
         'PKI_DIR/devices/<name>/ where the TAM looks for them. The Agent trusts the TAM CA (or only the raw key ' +
         'given with --tam-key), the TC-Signer CA and the CRLs of PKI_DIR. --vendor-id and --class-id give the device the ' +
-        'SUIT identity that manifests with vendor or class conditions check; they are sealed in the TEE with the trust anchors.',
+        'SUIT identity that manifests with vendor or class conditions check; they are sealed in the TEE with the trust anchors. ' +
+        'With --require-tam-attestation the Agent answers a QueryRequest without TAM Evidence with Error 7 and a challenge.',
     )
     .argument('<dir>', 'device directory (created; must not hold a device yet)')
     .requiredOption('--pki <dir>', 'PKI directory made by `otrp pki init` (its device-ca signs the CSRs)')
@@ -92,6 +94,7 @@ export function registerDeviceInit(device: Command): void {
     .option('--tam-key <file>', "trust only this raw TAM public key (PEM, JWK or COSE_Key) instead of the PKI's TAM CA")
     .option('--days <n>', 'validity of the device certificates in days (default 365, never beyond the Device CA)')
     .option('--otrp-alg <alg>', 'OTrP key: ES256 (default: the P-256 TEEP key) or RS256 (a dedicated RSA-2048 key, certified as "<name> otrp")')
+    .option('--require-tam-attestation', "require the TAM to attest itself (-26 §7.2.1): Evidence signed by the PKI's TAM attestation key (tam/attestation/public.pem)")
     .option('--vendor-id <uuid>', "the device's SUIT vendor identifier: manifests' condition-vendor-identifier must match it")
     .option('--class-id <uuid>', "the device's SUIT class identifier: manifests' condition-class-identifier must match it")
     .option('--otrp-rsa1_5', "with --otrp-alg RS256: also accept the draft's mandatory RSA1_5 key transport (padding-oracle risk: docs/otrp-decisions.md)")
@@ -125,6 +128,11 @@ export function registerDeviceInit(device: Command): void {
       const kaCert = (await stat(pkiFile(pki, kaRel)).then(() => true, () => false)) ? (await certificatesIn(pki, kaRel))[0] : undefined;
       // Checked before anything is created: the TAM CA must be there unless a raw key replaces it.
       if (tamKeys.length === 0) await readText(pkiFile(pki, caCertificatePath('tam-ca')));
+      const attRel = `${PKI_LAYOUT.tamAttestation.dir}/${PKI_LAYOUT.tamAttestation.publicKey}`;
+      if (flags.requireTamAttestation && !(await stat(pkiFile(pki, attRel)).then(() => true, () => false))) {
+        throw new CliError('ERR_FILE_READ', `${pkiFile(pki, attRel)} does not exist: this PKI has no TAM attestation key (made by an older otrp pki init)`);
+      }
+      const tamAttesterKeys = flags.requireTamAttestation ? [await readPublicKeyFile(pkiFile(pki, attRel))] : [];
 
       const identity = await initDevice({
         dir,
@@ -136,6 +144,7 @@ export function registerDeviceInit(device: Command): void {
           signerAnchors,
           crls: await existingCrls(pki),
           ...(kaCert && { tamKeyAgreementKey: coseKeyFromCertificate(kaCert) }),
+          ...(tamAttesterKeys.length && { tamAttesterKeys }),
           ...(vendorId && { vendorId }),
           ...(classId && { classId }),
         },
@@ -168,6 +177,7 @@ export function registerDeviceInit(device: Command): void {
         `device ${name} initialised in ${dir} (${alg}, simulated TEE)\n` +
           `certificates enrolled in ${enrolDir}\n` +
           `trusts ${tamKeys.length ? 'the TAM key given with --tam-key' : 'the TAM CA'} and the TC-Signer CA of ${pki}\n` +
+          (tamAttesterKeys.length ? `requires TAM attestation (Evidence signed by ${attRel} of the PKI)\n` : '') +
           `key agreement key (payloads are encrypted to it): ${jwk.crv ?? jwk.kty}\n` +
           `OTrP key: ${identity.otrp ? `${identity.otrp.alg}${identity.otrp.alg === 'ES256' ? ' (the TEEP key)' : ' (dedicated)'}${identity.otrp.rsa15 ? ', accepts RSA1_5' : ''}` : 'none'}\n`,
       );

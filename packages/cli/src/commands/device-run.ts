@@ -59,7 +59,8 @@ export function roundText(r: RunOnceResult): string {
 /** The error `--once` exits with when the round did not succeed (undefined when it did). */
 export function roundFailure(r: RunOnceResult): CliError | undefined {
   if (r.ok) return undefined;
-  const sent = r.events.find((e) => e.type === 'error-sent');
+  // The Error that ended the session is the last one sent (earlier ones were negotiation the TAM answered).
+  const sent = [...r.events].reverse().find((e) => e.type === 'error-sent');
   if (sent) return new CliError('ERR_TEEP_ERROR_SENT', `the Agent refused the TAM's message with a TEEP Error: ${sent.name ?? '?'} (${sent.code ?? '?'})`);
   const got = r.events.find((e) => e.type === 'tam-error');
   if (got) return new CliError('ERR_TEEP_ERROR_RECEIVED', `the TAM reported err-code ${got.errCode ?? '?'}${got.name ? ` (${got.name})` : ''}${got.errMsg ? `: ${got.errMsg}` : ''}`);

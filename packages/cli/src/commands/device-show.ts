@@ -52,6 +52,7 @@ export function registerDeviceShow(device: Command): void {
             `  trusts        TAM: ${c.tamAnchors.map((a) => parseCertificate(a).subject).concat(c.tamKeys.map(() => 'a raw TAM key')).join(', ') || '-'}`,
             `                TC signers: ${c.signerAnchors.map((a) => parseCertificate(a).subject).concat(c.signerKeys.map(() => 'a raw signer key')).join(', ') || '-'}`,
             `                CRLs: ${c.crls.length}; TAM key agreement key: ${c.tamKeyAgreementKey ? 'yes' : 'no'}`,
+            `  tam attestation ${c.tamAttesterKeys?.length ? 'required' : 'not required'}`,
             `  suit identity vendor ${c.vendorId ? formatUuid(c.vendorId) : '-'}, class ${c.classId ? formatUuid(c.classId) : '-'}`,
           );
         }

@@ -30,6 +30,9 @@ function manifestText(bytes: Uint8Array): string {
   }
 }
 
+/** An attestation-payload: its format (absent = an Attestation Result in the TEEP EAT profile, -26 §4.2) and size. */
+const attestationText = (format: string | undefined, payload: Uint8Array) => `${format ?? 'attestation-result'} (${payload.length} bytes)`;
+
 /** The key fields of a message, `name=value` pairs. */
 function fields(m: TeepMessage, profileName: TeepProfileName): string[] {
   const out: string[] = [];
@@ -37,10 +40,12 @@ function fields(m: TeepMessage, profileName: TeepProfileName): string[] {
   switch (m.type) {
     case 'query-request':
       if (m.challenge) out.push(`challenge=${short(m.challenge)}`);
+      // The TAM's own attestation, for an Agent that asked for it with Error 7 (-26 §7.1.2).
+      if (m.attestationPayload) out.push(`tam-evidence=${attestationText(m.attestationPayloadFormat, m.attestationPayload)}`);
       out.push(`suites=${m.supportedTeepCipherSuites.length}`, `data-items=0x${m.dataItemRequested.toString(16)}`);
       break;
     case 'query-response':
-      if (m.attestationPayload) out.push(`evidence=${m.attestationPayloadFormat ?? '?'} (${m.attestationPayload.length} bytes)`);
+      if (m.attestationPayload) out.push(`evidence=${attestationText(m.attestationPayloadFormat, m.attestationPayload)}`);
       out.push(`tc-list=${m.tcList?.length ?? 0}`);
       if (m.requestedTcList?.length) out.push(`requested=${m.requestedTcList.length}`);
       if (m.unneededManifestList?.length) out.push(`unneeded=[${m.unneededManifestList.map(formatComponentId).join(', ')}]`);

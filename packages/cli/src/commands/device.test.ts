@@ -3,7 +3,7 @@
 // runs it against a real one).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,13 @@ test('device init enrols the TEE keys at the Device CA, show and list read the T
   // A malformed UUID is a usage error, checked before anything is created.
   const badUuid = await runCli(['device', 'init', dev, '--pki', pki, '--name', 'unit-1', '--class-id', 'not-a-uuid']);
   assert.equal(code(badUuid.stderr), 'ERR_USAGE');
+  // --require-tam-attestation with a PKI that has no TAM attestation key (an older pki init): refused up front.
+  const attPub = join(pki, 'tam', 'attestation', 'public.pem');
+  await rename(attPub, `${attPub}.away`);
+  const noAtt = await runCli(['device', 'init', dev, '--pki', pki, '--name', 'unit-1', '--require-tam-attestation']);
+  assert.equal(code(noAtt.stderr), 'ERR_FILE_READ');
+  assert.match(noAtt.stderr, /no TAM attestation key/);
+  await rename(`${attPub}.away`, attPub);
   const init = await runCli(['device', 'init', dev, '--pki', pki, '--name', 'unit-1', '--alg', 'Ed25519', '--vendor-id', 'FA6B4A53D5AD5FDFBE9DE663E4D41FFE']);
   assert.equal(init.code, 0, init.stderr);
   // The chains the TAM scans: each validates to the Device CA with the device role.
@@ -57,6 +64,7 @@ test('device init enrols the TEE keys at the Device CA, show and list read the T
   assert.match(show.stdout, /teep\s+Ed25519\s+kid [0-9a-f]{64}/);
   assert.match(show.stdout, /certificate CN=unit-1 teep, issued by CN=otrp Device CA/);
   assert.match(show.stdout, /suit identity vendor fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe, class -/);
+  assert.match(show.stdout, /tam attestation not required/);
   const jwk = await runCli(['device', 'show', dev, '--jwk']);
   assert.equal(jwk.code, 0, jwk.stderr);
   assert.deepEqual(Object.keys(JSON.parse(jwk.stdout)).sort().slice(0, 2), ['crv', 'kty']);

@@ -24,7 +24,8 @@ export function registerPkiInit(pki: Command): void {
       'Creates a PKI directory: a root CA with three branch CAs (TAM CA, Device CA, TC-Signer CA), the ' +
         "TAM's P-256 and Ed25519 signing certificates and X25519 key-agreement certificate (plus an RSA " +
         'certificate with --alg RS256), one TC signer and one Verifier, each with key.pem (PKCS#8, mode ' +
-        '0600), cert.pem and chain.pem, and an empty CRL per CA. Device keys are not made here: enrol ' +
+        "0600), cert.pem and chain.pem, the TAM's attestation key pair (tam/attestation/, no certificate), and an " +
+        'empty CRL per CA. Device keys are not made here: enrol ' +
         'them with `otrp pki issue --csr`. See docs/pki.md for the layout.',
     )
     .argument('<dir>', 'directory to create (must be empty unless --force)')

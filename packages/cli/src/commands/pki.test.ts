@@ -24,7 +24,7 @@ test('otrp pki: init, issue from a CSR, verify, revoke, crl', async (t) => {
   const init = await runCli(['pki', 'init', dir, '--tam-uri', 'https://tam.test/tam']);
   assert.equal(init.code, 0, init.stderr);
   const keys = await keyFiles(dir);
-  assert.equal(keys.length, 4 + 3 + 2, keys.join(' ')); // 4 CAs, 3 TAM keys, signer, verifier
+  assert.equal(keys.length, 4 + 3 + 1 + 2, keys.join(' ')); // 4 CAs, 3 TAM keys, the TAM attestation key, signer, verifier
   for (const k of keys) assert.equal(await modeOf(k), 0o600, k);
   assert.equal(await modeOf(join(dir, 'tam-ca', 'cert.pem')), 0o644);
 

@@ -44,6 +44,11 @@ for (const alg of ['ESP256', 'Ed25519', 'RS256'] as const) {
       assert.equal(r.keyAlgorithm, alg);
       if (alg === 'RS256') assert.equal(r.leaf.keyUsage, x509.KeyUsageFlags.digitalSignature);
     }
+    // The TAM's attestation key: a P-256 pair, the public half readable by anyone.
+    const att = await importPrivateKey(file(files, 'tam/attestation/key.pem').contents);
+    assert.equal(att.algorithm, 'ESP256');
+    assert.equal(file(files, 'tam/attestation/public.pem').secret, false);
+    assert.match(file(files, 'tam/attestation/public.pem').contents, /^-----BEGIN PUBLIC KEY-----/);
     // The signer is not a verifier, and the verifier is not a TAM.
     const signerChain = decodeCertificateChainPem(file(files, 'signer/chain.pem').contents);
     await assert.rejects(validateChain({ chain: signerChain, anchors: anchors('verifier'), role: 'verifier' }), { code: 'ERR_CERTIFICATE_ROLE' });

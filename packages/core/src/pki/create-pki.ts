@@ -12,7 +12,7 @@ import { createCaCertificate, issueCertificate } from './certificate.js';
 import type { CaHandle } from './certificate.js';
 import { parseCertificate } from './certificate-info.js';
 import { createCrl } from './crl.js';
-import { generateKeyPair } from './key-algorithms.js';
+import { exportSpki, generateKeyPair } from './key-algorithms.js';
 import type { PkiKeyAlgorithm, PkiSigningAlgorithm } from './key-algorithms.js';
 import { PKI_LAYOUT, encodePkiManifest, pkiPath } from './layout.js';
 import type { PkiCa, PkiManifest } from './layout.js';
@@ -86,6 +86,11 @@ export async function createPki(options: CreatePkiOptions): Promise<CreatePkiRes
   for (const alg of tamKeys) await addLeaf(PKI_LAYOUT.tam[alg], 'tam-ca', 'tam', alg, `otrp TAM (${alg})`, [options.tamUri]);
   await addLeaf(PKI_LAYOUT.signer, 'signer-ca', 'signer', options.alg, 'otrp TC Signer', []);
   await addLeaf(PKI_LAYOUT.verifier, 'tam-ca', 'verifier', options.alg, 'otrp Verifier', []);
+  // The TAM's attestation key: a bare key pair (layout.ts), always P-256 (ESP256 Evidence).
+  const attester = await generateKeyPair('ESP256');
+  const { dir: attDir, privateKey: attKey, publicKey: attPub } = PKI_LAYOUT.tamAttestation;
+  files.push({ path: pkiPath(attDir, attKey), contents: await exportPrivateKeyPem(attester.privateKey), secret: true });
+  files.push({ path: pkiPath(attDir, attPub), contents: encodePem(await exportSpki(attester.publicKey), 'PUBLIC KEY'), secret: false });
 
   for (const [ca, entry] of cas) {
     const { crlNumber, entries, state } = takeCrlEntries(entry.state);

@@ -7,6 +7,8 @@
  *   DIR/{root-ca,tam-ca,device-ca,signer-ca}/
  *        cert.pem  key.pem (0600)  ca.json (CaState)  crl.pem         a "CA folder" (CA_DIR)
  *   DIR/tam/{esp256,ed25519,x25519[,rs256]}/cert.pem key.pem chain.pem
+ *   DIR/tam/attestation/key.pem public.pem                          the TAM's (simulated) attestation key:
+ *                                                                   signs its Evidence for Agents that require it
  *   DIR/signer/   cert.pem key.pem chain.pem                          the TC signer
  *   DIR/verifier/ cert.pem key.pem chain.pem                          signs attestation results
  *   DIR/devices/<name>/cert.pem chain.pem                             device certs issued from CSRs
@@ -29,6 +31,12 @@ export const PKI_LAYOUT = {
   leafFiles: { certificate: 'cert.pem', privateKey: 'key.pem', chain: 'chain.pem' },
   /** The TAM's folders, one per key: P-256 and Ed25519 signing, X25519 key agreement, RSA for OTrP. */
   tam: { ESP256: 'tam/esp256', Ed25519: 'tam/ed25519', X25519: 'tam/x25519', RS256: 'tam/rs256' },
+  /**
+   * The TAM's attestation key (P-256, no certificate: Evidence names it by kid, -26 §5), which signs
+   * the Evidence the TAM sends an Agent that requires TAM attestation (-26 §7.1.2). public.pem is
+   * what `otrp device init --require-tam-attestation` gives the device. Absent in PKIs made before.
+   */
+  tamAttestation: { dir: 'tam/attestation', privateKey: 'key.pem', publicKey: 'public.pem' },
   signer: 'signer',
   verifier: 'verifier',
   devices: 'devices',
@@ -38,6 +46,7 @@ export const PKI_LAYOUT = {
   caFiles: Record<string, string>;
   leafFiles: Record<string, string>;
   tam: Record<PkiKeyAlgorithm, string>;
+  tamAttestation: { dir: string; privateKey: string; publicKey: string };
   signer: string;
   verifier: string;
   devices: string;

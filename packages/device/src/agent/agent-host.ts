@@ -10,6 +10,10 @@
  * - Attestation: Evidence (Background-Check model) signed with the attestation key; ueid derived
  *   from the TEEP public key; oemid, hwmodel, hwversion and the firmware manifest reference are
  *   fixed values naming this simulation (SIMULATED_TEE_MODEL), for a Verifier's reference values.
+ * - TAM attestation: required when the credentials hold TAM attester keys (`--require-tam-attestation`):
+ *   the TAM's Evidence must be signed by one of them, answer this Agent's challenge and name the
+ *   TAM's TEEP key (core agent-query-request.ts); any platform claims are accepted (no reference
+ *   values: the key is the endorsement).
  * - SUIT identity: the vendor and class UUIDs given at init (sealed credentials) are the system
  *   properties that condition-vendor-identifier / -class-identifier compare with; a device without
  *   them fails such a manifest (SuitVendorMismatch / SuitClassMismatch, Error 11).
@@ -18,7 +22,7 @@
  */
 import {
   coseKeyFromSpki, coseKeyToSpki, createAgentSession, createEvidenceSource, createPeerTrust, processAgentTeepMessage, processError,
-  requestPolicyCheck, requestTA, unrequestTA, validateChain, readX5chain, InvalidArgument, publicCoseKey, suitReferenceManifest,
+  requestPolicyCheck, requestTA, unrequestTA, validateChain, readX5chain, InvalidArgument, publicCoseKey, suitReferenceManifest, ReferenceValueVerifier,
 } from '@otrp/core';
 import type { AgentConfig, AgentSessionState, AgentStepResult, CoseKey, EatClaims, SuitTrust, TeepProfileName } from '@otrp/core';
 import { createHash } from 'node:crypto';
@@ -83,6 +87,9 @@ export function createAgentHost(ctx: AgentHostContext, options: AgentHostOptions
     suitReportKey: keys.keys.suitReport,
     tamTrust,
     ...(cred.tamKeyAgreementKey ? { tamKeyAgreementKey: cred.tamKeyAgreementKey } : {}),
+    ...(cred.tamAttesterKeys?.length && {
+      requireTamAttestation: { verifier: new ReferenceValueVerifier({ endorsementKeys: cred.tamAttesterKeys, referenceValues: {} }) },
+    }),
     attestation: createEvidenceSource({
       attestationKey: keys.keys.attestation,
       claims: (): EatClaims => ({

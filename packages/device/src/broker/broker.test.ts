@@ -72,12 +72,29 @@ class ScriptedAgent implements BrokerAgent {
   }
 }
 
+test('endedWithError: an Agent Error the TAM answers with a new QueryRequest is negotiation; one the TAM leaves unanswered ends the session', async (t) => {
+  /** Sends an Error (with its error-sent event) for every TAM message whose body starts with "error-for". */
+  class ErroringAgent extends ScriptedAgent {
+    override async processTeepMessage(uri: string, message: Uint8Array): Promise<ProcessTeepMessageResult> {
+      const r = await super.processTeepMessage(uri, message);
+      return td(message).startsWith('error-for') ? { ...r, events: [{ type: 'error-sent', name: 'ERR_ATTESTATION_REQUIRED', code: 'ERR_TEEP_ATTESTATION_REQUIRED' }] } : r;
+    }
+  }
+  const negotiated = await tam(t, [teep('error-for-query-request'), teep('query-request'), teep('update'), noContent]);
+  const a = await new Broker(new ErroringAgent(['error', 'query-response', 'success'], { tamUri: negotiated.uri })).requestTA([te('ta')]);
+  assert.equal(a.endedWithError, false, 'the TAM retried: the Error was part of the session');
+  assert.equal(a.events.filter((e) => e.type === 'error-sent').length, 1);
+  const refused = await tam(t, [teep('error-for-update'), noContent]);
+  const b = await new Broker(new ErroringAgent(['error'], { tamUri: refused.uri })).requestTA([te('ta')]);
+  assert.equal(b.endedWithError, true, "the Agent's Error was the last word");
+});
+
 test('a session: empty POST with Accept opens it, bodies are relayed with the TEEP type, 204 ends it; no cookies', async (t) => {
   const server = await tam(t, [teep('query-request', { 'set-cookie': 'session=abc' }), teep('update'), noContent]);
   const agent = new ScriptedAgent(['query-response', 'success'], { tamUri: server.uri });
   const log: BrokerExchange[] = [];
   const result = await new Broker(agent, { onExchange: (e) => log.push(e) }).requestTA([te('ta')], 'http://ignored.invalid/');
-  assert.deepEqual(result, { contacted: true, tamUri: server.uri, roundTrips: 3, events: [{ type: 'seen', detail: 'query-request' }, { type: 'seen', detail: 'update' }] });
+  assert.deepEqual(result, { contacted: true, tamUri: server.uri, roundTrips: 3, events: [{ type: 'seen', detail: 'query-request' }, { type: 'seen', detail: 'update' }], endedWithError: false });
   assert.deepEqual(agent.received, ['query-request', 'update']);
   assert.deepEqual(server.seen.map((s) => [s.method, s.url, s.body.toString()]), [['POST', '/tam', ''], ['POST', '/tam', 'query-response'], ['POST', '/tam', 'success']]);
   for (const s of server.seen) {
@@ -97,7 +114,7 @@ test('the Agent ends the session by passing back nothing; an Agent with nothing 
   const server = await tam(t, [teep('query-request')]);
   const agent = new ScriptedAgent([undefined], { tamUri: server.uri });
   assert.equal((await new Broker(agent).requestTA([te('x')])).roundTrips, 1);
-  assert.deepEqual(await new Broker(new ScriptedAgent([], {})).requestTA([te('x')]), { contacted: false, roundTrips: 0, events: [] });
+  assert.deepEqual(await new Broker(new ScriptedAgent([], {})).requestTA([te('x')]), { contacted: false, roundTrips: 0, events: [], endedWithError: false });
 });
 
 test('an Agent message in the instruction is sent in the first POST; policy checks loop until nothing', async (t) => {

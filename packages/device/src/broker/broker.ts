@@ -58,6 +58,12 @@ export interface BrokerSessionResult {
   readonly roundTrips: number;
   /** What the Agent reported while processing the TAM's messages (errors sent, installs, ...). */
   readonly events: readonly AgentEventView[];
+  /**
+   * The Agent's last message of the session was a TEEP Error (the TAM had nothing more to say). An
+   * Error the TAM answered with a new QueryRequest (a negotiation: Error 7 asking the TAM to attest,
+   * 5 / 4 / 3 / 8 narrowing the offer) is in `events` but did not end the session.
+   */
+  readonly endedWithError: boolean;
 }
 
 export class Broker {
@@ -99,11 +105,12 @@ export class Broker {
   /** Runs one TEEP/HTTP session from an Agent instruction (see the module comment). */
   async runSession(instruction: BrokerInstruction): Promise<BrokerSessionResult> {
     const { tamUri } = instruction;
-    if (tamUri === undefined) return { contacted: false, roundTrips: 0, events: [] };
+    if (tamUri === undefined) return { contacted: false, roundTrips: 0, events: [], endedWithError: false };
     const max = this.#options.maxRoundTrips ?? 16;
     const events: AgentEventView[] = [];
     let outgoing = instruction.message;
     let roundTrips = 0;
+    let lastWasError = false;
     for (;;) {
       if (roundTrips >= max) {
         await this.#agent.processError(tamUri, 'session too long').catch(() => undefined);
@@ -120,10 +127,11 @@ export class Broker {
         throw e;
       }
       this.#options.onExchange?.({ direction: 'from-tam', tamUri, body: incoming });
-      if (incoming === undefined) return { contacted: true, tamUri, roundTrips, events };
+      if (incoming === undefined) return { contacted: true, tamUri, roundTrips, events, endedWithError: lastWasError };
       const answer = await this.#agent.processTeepMessage(tamUri, incoming);
       events.push(...answer.events);
-      if (!answer.message) return { contacted: true, tamUri, roundTrips, events };
+      if (!answer.message) return { contacted: true, tamUri, roundTrips, events, endedWithError: false };
+      lastWasError = answer.events.some((e) => e.type === 'error-sent');
       outgoing = answer.message;
     }
   }

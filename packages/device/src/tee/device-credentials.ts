@@ -11,6 +11,9 @@
  * - crls: CRLs of those CAs (checked when present);
  * - tamKeyAgreementKey: the TAM's key-agreement public key, if known: EATs and SUIT reports are
  *   then encrypted to the TAM (-26 §8.2 SHOULD).
+ * - tamAttesterKeys: when not empty, the Agent requires TAM attestation (-26 §7.2.1): a TAM's
+ *   QueryRequest must carry Evidence signed by one of these keys, answering the Agent's challenge
+ *   (`--require-tam-attestation`, the PKI's tam/attestation/public.pem);
  * - vendorId / classId: the device's SUIT identity (16-byte UUIDs, RFC 9124 §4), what manifests'
  *   condition-vendor-identifier and condition-class-identifier compare with (suit-manifest-37
  *   §8.4.8.1, §8.4.8.2). Sealed for the same reason as the anchors: they decide what may install.
@@ -22,6 +25,7 @@
  *   "signerAnchors" => [* bstr], "signerKeys" => [* bstr .cbor COSE_Key],
  *   "crls" => [* bstr],
  *   ? "tamKeyAgreementKey" => bstr .cbor COSE_Key,
+ *   ? "tamAttesterKeys" => [+ bstr .cbor COSE_Key],
  *   ? "vendorId" => bstr .size 16, ? "classId" => bstr .size 16,
  * }
  * ```
@@ -40,6 +44,7 @@ export interface DeviceCredentials {
   readonly signerKeys: readonly CoseKey[];
   readonly crls: readonly Uint8Array[];
   readonly tamKeyAgreementKey?: CoseKey;
+  readonly tamAttesterKeys?: readonly CoseKey[];
   readonly vendorId?: Uint8Array;
   readonly classId?: Uint8Array;
 }
@@ -57,6 +62,7 @@ export function credentialsToRecord(c: DeviceCredentials): RecordValue {
     signerKeys: c.signerKeys.map(encodeCoseKey),
     crls: [...c.crls],
     ...(c.tamKeyAgreementKey ? { tamKeyAgreementKey: encodeCoseKey(c.tamKeyAgreementKey) } : {}),
+    ...(c.tamAttesterKeys?.length ? { tamAttesterKeys: c.tamAttesterKeys.map(encodeCoseKey) } : {}),
     ...(c.vendorId ? { vendorId: c.vendorId } : {}),
     ...(c.classId ? { classId: c.classId } : {}),
   };
@@ -75,6 +81,7 @@ export function credentialsFromRecord(v: RecordValue | undefined): DeviceCredent
     signerKeys: bytesList(r, 'signerKeys').map(decodeCoseKey),
     crls: bytesList(r, 'crls'),
     ...(r['tamKeyAgreementKey'] instanceof Uint8Array ? { tamKeyAgreementKey: decodeCoseKey(r['tamKeyAgreementKey']) } : {}),
+    ...(r['tamAttesterKeys'] !== undefined ? { tamAttesterKeys: bytesList(r, 'tamAttesterKeys').map(decodeCoseKey) } : {}),
     ...suitIdentity(r, 'vendorId'),
     ...suitIdentity(r, 'classId'),
   };

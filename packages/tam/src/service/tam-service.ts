@@ -17,7 +17,7 @@
 import {
   COSE_HEADER, createPeerTrust, headerValue, isOtrpError, processConnect, readX5chain, processTamTeepMessage, TeepReplayed, TeepTokenExpired, TeepTokenUnknown, toHex,
 } from '@otrp/core';
-import type { AttestationVerifier, CoseHeaders, CoseKey, CryptoProvider, EndorsementKeyResolver, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
+import type { AttestationSource, AttestationVerifier, CoseHeaders, CoseKey, CryptoProvider, EndorsementKeyResolver, ReferenceValues, TamConfig, TeepProfileName } from '@otrp/core';
 import type { TamProtocolHandler, TeepExchangeContext } from '../http/tam-handler.js';
 import { StoreNotFound, StoreTokenExpired, StoreTokenUsed } from '../store/errors.js';
 import type { Store, StoreRepositories } from '../store/store.js';
@@ -31,6 +31,7 @@ import { decodeSessionBlob, encodeSessionBlob } from './session-blob.js';
 import { recordOutcome } from './session-outcome.js';
 import { StorePolicy } from './store-policy.js';
 import { StoreTokenStore } from './store-token-store.js';
+import { tamAttestationSource } from './tam-attestation.js';
 import { TcCatalog } from './tc-catalog.js';
 import type { PkiTrust } from './trust.js';
 
@@ -70,12 +71,17 @@ export class TamService implements TamProtocolHandler {
   readonly #verifier: AttestationVerifier;
   /** Enrolled device keys by kid: SUIT-report keys here, attestation keys in the Verifier. */
   readonly #enrolledKeyOf: EndorsementKeyResolver;
+  /** The TAM's own Evidence, for Agents that answer Error 7 (tam-attestation.ts); none without the key. */
+  readonly #selfAttestation: AttestationSource | undefined;
 
   constructor(options: TamServiceOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
     this.#lifetime = options.tokenLifetimeMs ?? 6 * HOUR;
     this.#enrolledKeyOf = enrolledKeyResolver(options.trust);
+    const attKey = options.trust.keys.attestation;
+    this.#selfAttestation = attKey ? tamAttestationSource(attKey, options.provider) : undefined;
+    if (!attKey) options.logger?.warn({}, 'the PKI has no TAM attestation key (tam/attestation/): Agents that require TAM attestation cannot be served');
     this.#verifier = enrolledKeyVerifier({
       trust: options.trust, ...(options.referenceValues && { referenceValues: options.referenceValues }), ...(options.provider && { provider: options.provider }),
     });
@@ -149,6 +155,7 @@ export class TamService implements TamProtocolHandler {
       },
       ...(attestation === 'background-check' && { verifier: this.#verifier }),
       ...(trust.keys.keyAgreement && { keyAgreementKey: trust.keys.keyAgreement }),
+      ...(this.#selfAttestation && { attestationSource: this.#selfAttestation }),
       policy: new StorePolicy(tx, ex, this.#catalog, now),
       tokens,
       tokenLifetimeMs: this.#lifetime,

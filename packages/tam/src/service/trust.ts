@@ -38,6 +38,8 @@ export interface TamKeys {
   readonly signing: readonly CoseKey[];
   readonly chains: readonly Uint8Array[][];
   readonly keyAgreement?: CoseKey;
+  /** The TAM's attestation key (PKI tam/attestation/): signs its Evidence for Agents that require it. */
+  readonly attestation?: CoseKey;
 }
 
 /** A device key certified by the Device CA, found in `devices/`. */
@@ -104,6 +106,8 @@ export async function loadPkiTrust(dir: string, options: PkiTrustOptions = {}): 
   }
   const kaPath = `${PKI_LAYOUT.tam.X25519}/${PKI_LAYOUT.leafFiles.privateKey}`;
   const keyAgreement = (await exists(join(dir, ...kaPath.split('/')))) ? await privateKey(dir, kaPath) : undefined;
+  const attPath = `${PKI_LAYOUT.tamAttestation.dir}/${PKI_LAYOUT.tamAttestation.privateKey}`;
+  const attestation = (await exists(join(dir, ...attPath.split('/')))) ? await privateKey(dir, attPath) : undefined;
   const anchors = async (role: 'device' | 'signer') =>
     Promise.all(roleAnchorPaths(role).map(async (p): Promise<TrustAnchor> => ({ certificate: await text(dir, p) })));
   const deviceAnchors = await anchors('device');
@@ -134,7 +138,7 @@ export async function loadPkiTrust(dir: string, options: PkiTrustOptions = {}): 
     crlCache.recheckNext();
   }, () => undefined);
   return {
-    keys: { signing, chains, ...(keyAgreement && { keyAgreement }) }, deviceAnchors, signerAnchors, crls: () => crlCache.get(),
+    keys: { signing, chains, ...(keyAgreement && { keyAgreement }), ...(attestation && { attestation }) }, deviceAnchors, signerAnchors, crls: () => crlCache.get(),
     enrolledKey: async (kid) => {
       let index = await indexCache.get();
       // A kid not listed, e.g. a device enrolled a moment ago: compare the full listing now.
