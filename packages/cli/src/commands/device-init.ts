@@ -24,6 +24,7 @@ import {
 } from '@otrp/core';
 import { initDevice, isDeviceKeyAlg, issueDeviceCertificates, issueOtrpCertificate, keyAgreementJwk, type DeviceKeyPurpose } from '@otrp/device';
 import { CliError } from '../cli-error.js';
+import { uuidOption } from '../uuid-option.js';
 import { writeOutput } from '../io.js';
 import { readPublicKeyFile } from '../key-file.js';
 import { isEmptyDir, loadCaFolder, parseDays, readText, saveCaState, writeFileAtomic } from './pki-files.js';
@@ -41,13 +42,6 @@ interface InitFlags {
   requireTamAttestation?: boolean;
 }
 
-/** A UUID option (RFC 9562 text, dashes optional) as its 16 bytes. */
-function uuidOption(s: string | undefined, flag: string): Uint8Array | undefined {
-  if (s === undefined) return undefined;
-  const h = s.replace(/-/g, '');
-  if (!/^[0-9a-fA-F]{32}$/.test(h)) throw new CliError('ERR_USAGE', `${flag} must be a UUID, e.g. fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe`);
-  return new Uint8Array(Buffer.from(h, 'hex'));
-}
 
 /** The enrolled chains' file names under PKI_DIR/devices/<name>/ (what the TAM scans). */
 export const ENROLLED_CHAIN_FILES: Readonly<Record<DeviceKeyPurpose, string>> = {
@@ -93,10 +87,10 @@ export function registerDeviceInit(device: Command): void {
     .option('--alg <alg>', 'key algorithm: ESP256 (P-256, default) or Ed25519 (key agreement then X25519)')
     .option('--tam-key <file>', "trust only this raw TAM public key (PEM, JWK or COSE_Key) instead of the PKI's TAM CA")
     .option('--days <n>', 'validity of the device certificates in days (default 365, never beyond the Device CA)')
-    .option('--otrp-alg <alg>', 'OTrP key: ES256 (default: the P-256 TEEP key) or RS256 (a dedicated RSA-2048 key, certified as "<name> otrp")')
     .option('--require-tam-attestation', "require the TAM to attest itself (-26 §7.2.1): Evidence signed by the PKI's TAM attestation key (tam/attestation/public.pem)")
     .option('--vendor-id <uuid>', "the device's SUIT vendor identifier: manifests' condition-vendor-identifier must match it")
     .option('--class-id <uuid>', "the device's SUIT class identifier: manifests' condition-class-identifier must match it")
+    .option('--otrp-alg <alg>', 'OTrP key: ES256 (default: the P-256 TEEP key) or RS256 (a dedicated RSA-2048 key, certified as "<name> otrp")')
     .option('--otrp-rsa1_5', "with --otrp-alg RS256: also accept the draft's mandatory RSA1_5 key transport (padding-oracle risk: docs/otrp-decisions.md)")
     .addHelpText('after', '\nExamples:\n  otrp device init ./dev1 --pki ./pki\n  otrp device init ./dev2 --pki ./pki --name phone-2 --alg Ed25519\n')
     .action(async (dirArg: string, flags: InitFlags) => {

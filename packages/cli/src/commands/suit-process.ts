@@ -13,6 +13,7 @@ import {
   componentIdToFileName, encodeReport, processEnvelope, signReport, uriToRelativePath, type CoseKey, type SuitComponentId,
 } from '@otrp/core';
 import { CliError } from '../cli-error.js';
+import { uuidOption } from '../uuid-option.js';
 import { writeOutput } from '../io.js';
 import { readEnvelope, readKeyFile, readTrustKey } from './suit.js';
 
@@ -32,12 +33,6 @@ interface ProcessFlags {
   hex?: boolean;
 }
 
-function uuid(s: string | undefined, what: string): Uint8Array | undefined {
-  if (s === undefined) return undefined;
-  const h = s.replace(/-/g, '');
-  if (!/^[0-9a-fA-F]{32}$/.test(h)) throw new CliError('ERR_USAGE', `${what} must be a UUID`);
-  return new Uint8Array(Buffer.from(h, 'hex'));
-}
 
 async function readOptional(path: string): Promise<Uint8Array | undefined> {
   try {
@@ -92,7 +87,7 @@ export function registerSuitProcess(suit: Command): void {
         const k = await readKeyFile(f);
         (k.kind === 'symmetric' ? keks : privateKeys).push(k.key);
       }
-      const system = { vendorId: uuid(flags.vendorId, '--vendor-id'), classId: uuid(flags.classId, '--class-id'), deviceId: uuid(flags.deviceId, '--device-id') };
+      const system = { vendorId: uuidOption(flags.vendorId, '--vendor-id'), classId: uuidOption(flags.classId, '--class-id'), deviceId: uuidOption(flags.deviceId, '--device-id') };
       const result = await processEnvelope(bytes, {
         trust: { keys: [await readTrustKey(flags.key)] },
         storage: {

@@ -9,19 +9,22 @@ import { coseKeyThumbprint } from '../cose/thumbprint.js';
 
 const NONCE = new Uint8Array(16).fill(3);
 
+/** The claims a Verifier vouches for in these tests (TEEP EAT profile), cnf naming `kid`. */
+const claimsWith = (kid: Uint8Array): EatClaims => ({
+  nonce: NONCE,
+  ueid: new Uint8Array([1, ...new Uint8Array(16).fill(5)]),
+  oemid: 32473,
+  hwmodel: new Uint8Array([1]),
+  hwversion: { version: '1' },
+  manifests: [suitReferenceManifest({ uri: 'x', digest: { algorithmId: -16, bytes: new Uint8Array(32) } })],
+  cnf: { kid },
+});
+
 test('Attestation Result: trusted Verifier, nonce and cnf checked in order', async () => {
   const verifier = await webCryptoProvider.generateKeyPair('P-256');
   const other = await webCryptoProvider.generateKeyPair('P-256');
   const teepKey = publicCoseKey(await webCryptoProvider.generateKeyPair('P-256'));
-  const claims: EatClaims = {
-    nonce: NONCE,
-    ueid: new Uint8Array([1, ...new Uint8Array(16).fill(5)]),
-    oemid: 32473,
-    hwmodel: new Uint8Array([1]),
-    hwversion: { version: '1' },
-    manifests: [suitReferenceManifest({ uri: 'x', digest: { algorithmId: -16, bytes: new Uint8Array(32) } })],
-    cnf: { kid: await coseKeyThumbprint(teepKey) },
-  };
+  const claims = claimsWith(await coseKeyThumbprint(teepKey));
   const ar = await issueAttestationResult({ claims, verifierKey: verifier });
   const ok = await verifyAttestationResult(ar, { verifierKeys: [publicCoseKey(verifier)], nonce: NONCE, teepKey });
   assert.deepEqual(ok.claims.hwmodel, new Uint8Array([1]));
@@ -53,15 +56,7 @@ test('the TEEP EAT media type is recognised however it is spelled (RFC 9110 §8.
 
 test('Attestation Result: given the receiver clock, exp and nbf bound it (ERR_EAT_EXPIRED); without them it is not limited', async () => {
   const verifier = await webCryptoProvider.generateKeyPair('P-256');
-  const base: EatClaims = {
-    nonce: NONCE,
-    ueid: new Uint8Array([1, ...new Uint8Array(16).fill(5)]),
-    oemid: 32473,
-    hwmodel: new Uint8Array([1]),
-    hwversion: { version: '1' },
-    manifests: [suitReferenceManifest({ uri: 'x', digest: { algorithmId: -16, bytes: new Uint8Array(32) } })],
-    cnf: { kid: new Uint8Array(32).fill(1) },
-  };
+  const base = claimsWith(new Uint8Array(32).fill(1));
   const T = 1_800_000_000; // seconds
   const ar = await issueAttestationResult({ claims: { ...base, nbf: T, exp: T + 60 }, verifierKey: verifier });
   const check = (nowMs: number | undefined) => verifyAttestationResult(ar, { verifierKeys: [publicCoseKey(verifier)], nonce: NONCE, ...(nowMs !== undefined && { now: nowMs }) });

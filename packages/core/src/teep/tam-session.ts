@@ -13,11 +13,12 @@
  * Validation of an Agent message, in order (-26 §4.1.2, §7.1): COSE_Sign1 structure; the signer's
  * key from the trust port, with an algorithm of a supported suite; the signature; the TEEP message
  * (CDDL); the same Agent as earlier in the session; an answer to an Update signed with the suite
- * the Update was (-26 §8.1: the selected suite "MUST be used in both directions"); then freshness: the echoed token (or, for a
- * Background-Check QueryResponse without one, the outstanding challenge) and the request's other
- * value are consumed from the token store, single use (-26 §7.1 "MUST expire the token value after
- * receiving the first response ... that has a valid signature"). A replay therefore fails with
- * ERR_TEEP_REPLAYED even against a stale state copy.
+ * the Update was (-26 §8.1: the selected suite "MUST be used in both directions"); then
+ * freshness: the echoed token (or, for a Background-Check QueryResponse without one, the
+ * outstanding challenge) and the request's other value are consumed from the token store, single
+ * use (-26 §7.1 "MUST expire the token value after receiving the first response ... that has a
+ * valid signature"). A replay therefore fails with ERR_TEEP_REPLAYED even against a stale state
+ * copy.
  */
 import { verifyDecodedSign1, type DecodedSign1 } from '../cose/sign1.js';
 import { publicCoseKey, type CoseKey } from '../cose/key.js';
