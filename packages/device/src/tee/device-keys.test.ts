@@ -36,3 +36,18 @@ test('bad names and algorithms are refused', async () => {
   await assert.rejects(generateDeviceKeys('dev', 'RS256' as 'ESP256'), { code: 'ERR_INVALID_ARGUMENT' });
   assert.throws(() => decodeDeviceKeys(new Uint8Array([0xa0])), { code: 'ERR_INVALID_ARGUMENT' });
 });
+
+test('credentials keep the TAM attester keys and the SUIT identity; a damaged identity is refused, not used', async () => {
+  const tamAttester = publicDeviceKeys(await generateDeviceKeys('tam-sim', 'ESP256')).attestation;
+  const vendorId = new Uint8Array(16).fill(0xfa);
+  const classId = new Uint8Array(16).fill(0x14);
+  const back = decodeCredentials(encodeCredentials({ ...EMPTY_CREDENTIALS, tamAttesterKeys: [tamAttester], vendorId, classId }));
+  assert.deepEqual(back.tamAttesterKeys?.map(coseKeyToSpki), [coseKeyToSpki(tamAttester)]);
+  assert.deepEqual([back.vendorId, back.classId], [vendorId, classId]);
+  // Older files have none of them: nothing is required, no identity.
+  const old = decodeCredentials(encodeCredentials(EMPTY_CREDENTIALS));
+  assert.deepEqual([old.tamAttesterKeys, old.vendorId, old.classId], [undefined, undefined, undefined]);
+  // A vendor id that is not 16 bytes (a damaged or forged record) is an error, not a shorter identity.
+  const damaged = encodeCredentials({ ...EMPTY_CREDENTIALS, vendorId: new Uint8Array(15) });
+  assert.throws(() => decodeCredentials(damaged), { code: 'ERR_TEE_CHANNEL' });
+});
