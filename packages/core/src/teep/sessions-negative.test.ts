@@ -23,7 +23,7 @@ import type { Update } from './messages/update.js';
 import type { AgentStepResult } from './agent-types.js';
 import type { TeepOutbound } from './tam-types.js';
 import { createPeerTrust } from './peer-trust.js';
-import { runSession, T0 } from './test-support/exchange.js';
+import { runSession, T0, types } from './test-support/exchange.js';
 import { deviceClaims, makeKeys, makeRelease, makeWorld, type World, type WorldKeys } from './test-support/world.js';
 
 const TAM_URI = 'https://tam.example/teep';
@@ -339,4 +339,40 @@ test('TAM: an Attestation Result past its exp is refused at the TAM clock (Updat
       assert.equal(update.manifestList?.length, 1);
     }
   }
+});
+
+test('Agent: a TAM Attestation Result past its exp at the Agent clock (requireTamAttestation.now) is refused with Error 7 (ERR_EAT_EXPIRED)', async () => {
+  const k = await keys();
+  const exp = T0 / 1000 + 60;
+  for (const [agentNow, refused] of [[T0 + 61_000, true], [T0 + 59_000, false]] as const) {
+    const w = await makeWorld({ model: 'passport', requireTamAttestation: true, tamClaims: { ...deviceClaims(), exp } }, k);
+    w.agent = { ...w.agent, requireTamAttestation: { ...w.agent.requireTamAttestation, now: () => agentNow } };
+    w.policy.wanted = [await makeRelease('SecureFS', 1, w.keys.tcSigner)];
+    const x = await runSession(w, createAgentSession(TAM_URI));
+    if (refused) {
+      // Each attested QueryRequest gets Error 7 naming the cause; the TAM retries a bounded number of times, then backs off.
+      assert.deepEqual(types(x).slice(0, 4), ['query-request', 'error', 'query-request', 'error']);
+      const errors = x.transcript.filter((t) => t.out.type === 'error').map((t) => t.out.message as TeepErrorMessage);
+      assert.ok(errors.every((e) => e.errCode === DRAFT_26.errorCodes.ERR_ATTESTATION_REQUIRED && e.challenge));
+      assert.match(errors[1]!.errMsg ?? '', /refused \(ERR_EAT_EXPIRED\)/);
+      assert.equal(x.tamState.phase, 'backing-off');
+      assert.equal(w.tcStore.list().length, 0);
+    } else {
+      assert.deepEqual(types(x), ['query-request', 'error', 'query-request', 'query-response', 'update', 'success']);
+      assert.equal(w.tcStore.list().length, 1);
+    }
+  }
+});
+
+test('Agent: a challenge longer than eat_nonce allows (65..512 bytes, -26 §4.2 against RFC 9711 §4.1) gets Error 1, not a truncated nonce', async () => {
+  const w = await makeWorld({ model: 'background-check' }, await keys());
+  const send = async (challenge: Uint8Array) => {
+    const qr = encodeTeepMessage({ type: 'query-request', challenge, supportedTeepCipherSuites: [TEEP_CIPHER_SUITE.sign1Esp256], supportedSuitCoseProfiles: [SUIT_COSE_PROFILE.sha256Esp256EcdhA128ctr], dataItemRequested: 1 });
+    return agentProcess(w.agent, createAgentSession(TAM_URI), await signTeepPayload(qr, [w.keys.tamP256], [TEEP_CIPHER_SUITE.sign1Esp256]));
+  };
+  const long = await send(new Uint8Array(65).fill(3));
+  assert.equal(sentError(long).errCode, DRAFT_26.errorCodes.ERR_PERMANENT_ERROR);
+  assert.deepEqual(long.events, [{ type: 'error-sent', name: 'ERR_PERMANENT_ERROR', code: 'ERR_EAT_INVALID_CLAIM' }]);
+  const ok = await send(new Uint8Array(64).fill(3));
+  assert.equal((ok.outputs[0] as TeepOutbound).type, 'query-response');
 });

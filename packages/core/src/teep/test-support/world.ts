@@ -139,6 +139,8 @@ export interface WorldOptions {
   readonly model: AttestationModel;
   /** Claims the device reports (default deviceClaims()). */
   readonly claims?: EatClaims;
+  /** Claims the TAM attests about itself when an Agent requires it (default deviceClaims()). */
+  readonly tamClaims?: EatClaims;
   readonly encrypt?: boolean;
   readonly requireTamAttestation?: boolean;
   readonly tam?: Partial<TamConfig>;
@@ -175,7 +177,7 @@ export async function makeWorld(options: WorldOptions, keys?: WorldKeys): Promis
     verifier: verifierFor(k.attester),
     verifierKeys: [publicCoseKey(k.verifier)],
     keyAgreementKey: k.tamKa,
-    attestationSource: createPassportSource({ claims: deviceClaims(), attestationKey: k.attester, verifier: verifierFor(k.attester), verifierKey: k.tamVerifier }),
+    attestationSource: createPassportSource({ claims: options.tamClaims ?? deviceClaims(), attestationKey: k.attester, verifier: verifierFor(k.attester), verifierKey: k.tamVerifier }),
     policy,
     tokens,
     ...options.tam,
