@@ -12,9 +12,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeTeepMessage, DRAFT_26, encodeTeepMessage, openTeepMessage, signTeepPayload, TEEP_CIPHER_SUITE } from '@otrp/core';
+import { decodeTeepMessage, DRAFT_26, encodeTeepMessage, openTeepMessage, publicCoseKey, signTeepPayload, TEEP_CIPHER_SUITE } from '@otrp/core';
 import type { QueryRequest, TeepErrorMessage } from '@otrp/core';
-import { answer, installed, makeAgent, messageType, post } from './support/agent.js';
+import { answer, installed, makeAgent, messageType, post, runSession } from './support/agent.js';
 import { makeDevice, makePki, makeTc } from './support/fixtures.js';
 import { adminCall, startTam, uploadTc } from './support/server.js';
 
@@ -79,6 +79,33 @@ test('Background-Check: the Agent answers Error 5 first, the TAM matches it by t
       ['teep.success', 'allow', null],
       ['teep.drop', 'deny', 'ERR_TEEP_REPLAYED'],
     ]);
+    assert.doesNotMatch(tam.stderr(), /no TAM attestation key/, 'this PKI has tam/attestation/');
+  } finally {
+    await tam.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a PKI without tam/attestation/: the TAM warns at start, and answers an Agent that requires TAM attestation by backing off (204), nothing installed', { timeout: 120_000 }, async () => {
+  const root = await mkdtemp(join(tmpdir(), 'otrp-tam-noatt-'));
+  const pkiDir = join(root, 'pki');
+  const pki = await makePki(pkiDir);
+  await rm(join(pkiDir, 'tam', 'attestation'), { recursive: true });
+  const device = await makeDevice(pki.deviceCa, 'dev-noatt', pkiDir);
+  const tam = await startTam({ pkiDir, dataDir: join(root, 'data') });
+  try {
+    assert.match(tam.stderr(), /the PKI has no TAM attestation key \(tam\/attestation\/\)/);
+    const up = await uploadTc(tam.url, tam.token, await makeTc(pki.signer, 'SecureFS', 1));
+    assert.equal((await adminCall(tam.url, tam.token, 'POST', '/policies', { tcId: up.json.id, action: 'required', scope: { kind: 'all' } })).status, 201);
+    const agent = makeAgent(device, pki, `${tam.url}/tam`);
+    // The Agent's Verifier key is never consulted here: the TAM has nothing to attest with.
+    const strict = { ...agent, config: { ...agent.config, requireTamAttestation: { verifierKeys: [publicCoseKey(device.attestation.key)] } } };
+    const trace = await runSession(tam.url, strict);
+    // -26 §4.6: the TAM cannot send "another QueryRequest with an attestation-payload", so it stops.
+    assert.deepEqual(trace.types, ['query-request', 'error']);
+    assert.deepEqual(trace.statuses, [200, 204]);
+    assert.deepEqual(await installed(strict), []);
+    assert.ok(strict.state.tamChallenge, 'the Agent still waits for an answer to its challenge');
   } finally {
     await tam.stop();
     await rm(root, { recursive: true, force: true });
