@@ -164,6 +164,8 @@ export {
 } from './eat/teep-profile.js';
 export type { SuitReference, TeepEatProfileOptions } from './eat/teep-profile.js';
 export { buildEvidence, verifyEvidence } from './eat/evidence.js';
+export { simulatedPlatformClaims } from './eat/simulated-platform.js';
+export type { SimulatedPlatform } from './eat/simulated-platform.js';
 export type { BuildEvidenceOptions, EndorsementKeyResolver, VerifyEvidenceOptions, VerifiedEvidence } from './eat/evidence.js';
 export { ReferenceValueVerifier } from './eat/verifier.js';
 export { TEEP_EVIDENCE_MEDIA_TYPE, issueAttestationResult, verifyAttestationResult } from './eat/attestation-result.js';

@@ -53,4 +53,4 @@ export type { CrashStep } from './tee/crash-points.js';
 export { DEVICE_KEY_PURPOSES, DEVICE_KEY_ALGS, DEVICE_KEY_CERTIFICATION, isDeviceKeyAlg, deviceSubjectName } from './tee/device-keys.js';
 export type { DeviceKeyPurpose, DeviceKeyAlg, DeviceEnrolmentRequest } from './tee/device-keys.js';
 export type { DeviceCredentials } from './tee/device-credentials.js';
-export { SIMULATED_TEE_MODEL, simulatedUeid } from './agent/agent-host.js';
+export { SIMULATED_TEE_MODEL } from './agent/agent-host.js';

@@ -21,11 +21,10 @@
  *   call that changed it (the machine is pure: state in, state out).
  */
 import {
-  coseKeyFromSpki, coseKeyToSpki, createAgentSession, createEvidenceSource, createPeerTrust, processAgentTeepMessage, processError,
-  requestPolicyCheck, requestTA, unrequestTA, validateChain, readX5chain, InvalidArgument, publicCoseKey, suitReferenceManifest, ReferenceValueVerifier,
+  coseKeyFromSpki, createAgentSession, createEvidenceSource, createPeerTrust, processAgentTeepMessage, processError, requestPolicyCheck, requestTA,
+  unrequestTA, validateChain, readX5chain, InvalidArgument, publicCoseKey, ReferenceValueVerifier, simulatedPlatformClaims,
 } from '@otrp/core';
-import type { AgentConfig, AgentSessionState, AgentStepResult, CoseKey, EatClaims, SuitTrust, TeepProfileName } from '@otrp/core';
-import { createHash } from 'node:crypto';
+import type { AgentConfig, AgentSessionState, AgentStepResult, CoseKey, EatClaims, SimulatedPlatform, SuitTrust, TeepProfileName } from '@otrp/core';
 import type { AgentEventView, AgentHost, AgentHostContext, BrokerInstruction } from './agent-host-types.js';
 import { createSealedSuitPort } from './sealed-suit-port.js';
 import { TeeStorageFailed } from '../errors.js';
@@ -38,20 +37,13 @@ export interface AgentHostOptions {
 }
 
 /** The simulated device model the Evidence names (reference values on the TAM side match these). */
-export const SIMULATED_TEE_MODEL = {
-  hwmodel: new TextEncoder().encode('otrp simulated TEE'),
-  hwversion: { version: '1.0' },
-  oemid: new Uint8Array(createHash('sha256').update('otrp simulated TEE oemid').digest().subarray(0, 16)),
-  /** The "TEE firmware" the manifests claim names (272; required by the TEEP EAT profile): this build of the simulation. */
-  firmwareUri: 'urn:otrp:simulated-tee-firmware:1',
-  firmwareDigest: new Uint8Array(createHash('sha256').update('otrp simulated TEE firmware 1').digest()),
-} as const;
-
-/** ueid: type 0x01 (RAND) followed by 16 bytes derived from the TEEP public key (EAT RFC 9711 §4.2.1). */
-export function simulatedUeid(teepPublicKey: CoseKey): Uint8Array {
-  const h = createHash('sha256').update(coseKeyToSpki(teepPublicKey)).digest();
-  return new Uint8Array([0x01, ...h.subarray(0, 16)]);
-}
+export const SIMULATED_TEE_MODEL: SimulatedPlatform = {
+  hwmodel: 'otrp simulated TEE',
+  oemidLabel: 'otrp simulated TEE oemid',
+  /** The "TEE firmware" the manifests claim names (required by the TEEP EAT profile): this build of the simulation. */
+  manifestUri: 'urn:otrp:simulated-tee-firmware:1',
+  manifestLabel: 'otrp simulated TEE firmware 1',
+};
 
 async function chainKey(chain: readonly Uint8Array[], anchors: readonly Uint8Array[], crls: readonly Uint8Array[], role: 'tam' | 'signer'): Promise<CoseKey> {
   const v = await validateChain({ chain, anchors: anchors.map((certificate) => ({ certificate })), role, ...(crls.length ? { crls } : {}) });
@@ -81,6 +73,7 @@ export function createAgentHost(ctx: AgentHostContext, options: AgentHostOptions
       : {}),
   };
   const teepPublic = publicCoseKey(keys.keys.teep);
+  let claims: Promise<EatClaims> | undefined;
   const config: AgentConfig = {
     keys: [keys.keys.teep],
     ...(cred.certificates.teep ? { certificateChains: [cred.certificates.teep] } : {}),
@@ -92,13 +85,7 @@ export function createAgentHost(ctx: AgentHostContext, options: AgentHostOptions
     }),
     attestation: createEvidenceSource({
       attestationKey: keys.keys.attestation,
-      claims: (): EatClaims => ({
-        ueid: simulatedUeid(teepPublic),
-        oemid: SIMULATED_TEE_MODEL.oemid,
-        hwmodel: SIMULATED_TEE_MODEL.hwmodel,
-        hwversion: SIMULATED_TEE_MODEL.hwversion,
-        manifests: [suitReferenceManifest({ uri: SIMULATED_TEE_MODEL.firmwareUri, digest: { algorithmId: -16, bytes: SIMULATED_TEE_MODEL.firmwareDigest } })],
-      }),
+      claims: () => (claims ??= simulatedPlatformClaims(SIMULATED_TEE_MODEL, teepPublic)),
     }),
     tcStore,
     suit: createSealedSuitPort({

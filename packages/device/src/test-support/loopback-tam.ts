@@ -97,7 +97,7 @@ export async function startLoopbackTam(pki: TestPki, device: DeviceKeys | readon
     keys: [pki.tamKey],
     certificateChains: [pki.tamChain],
     attestation: 'background-check',
-    verifier: new ReferenceValueVerifier({ endorsementKeys: devices.map((d) => publicCoseKey(d.attestation)), referenceValues: { hwmodels: [SIMULATED_TEE_MODEL.hwmodel] } }),
+    verifier: new ReferenceValueVerifier({ endorsementKeys: devices.map((d) => publicCoseKey(d.attestation)), referenceValues: { hwmodels: [new TextEncoder().encode(SIMULATED_TEE_MODEL.hwmodel)] } }),
     agentTrust: createPeerTrust({
       validateChain: async (chain) => coseKeyFromSpki((await validateChain({ chain, anchors: [{ certificate: pki.deviceCaCert }], role: 'device' })).spki),
     }),

@@ -12,7 +12,7 @@ test("the TAM's Evidence: signed by its attestation key, eat_nonce = the Agent's
   // What the Agent does with it (device agent-host.ts): the key is the endorsement, any platform claims.
   const verifier = new ReferenceValueVerifier({ endorsementKeys: [publicCoseKey(attestationKey)], referenceValues: {} });
   const r = await verifier.verify(a.payload, { nonce: challenge, teepKey });
-  assert.deepEqual(r.claims.hwmodel, SIMULATED_TAM_PLATFORM.hwmodel);
+  assert.equal(new TextDecoder().decode(r.claims.hwmodel), SIMULATED_TAM_PLATFORM.hwmodel);
   await assert.rejects(verifier.verify(a.payload, { nonce: new Uint8Array(32), teepKey }), { code: 'ERR_EAT_NONCE_MISMATCH' });
   const other = new ReferenceValueVerifier({ endorsementKeys: [publicCoseKey(await webCryptoProvider.generateKeyPair('P-256'))], referenceValues: {} });
   await assert.rejects(other.verify(a.payload, { nonce: challenge, teepKey }), { code: 'ERR_EAT_UNTRUSTED_SIGNER' });
