@@ -14,8 +14,7 @@ import type { CryptoProvider } from '../cose/crypto-provider.js';
 import { COSE_TAG } from '../cose/message.js';
 import { decodeSign1 } from '../cose/sign1.js';
 import { COSE_HEADER, headerValue } from '../cose/headers.js';
-import { decodeCbor } from '../wire/cbor.js';
-import { CborTag } from '../wire/cbor-value.js';
+import { MT, readHead } from '../wire/head.js';
 
 /** KDF context `other` strings (-26 §8.2). */
 export const TEEP_KDF_OTHER = { eat: 'EAT Encryption', suitReport: 'SUIT Report Encryption' } as const;
@@ -46,11 +45,15 @@ function signAlgOf(signed: Uint8Array): unknown {
   }
 }
 
-/** True when `bytes` is a tagged COSE_Encrypt (how an encrypted payload is told from a signed one). */
+/**
+ * True when `bytes` starts with the COSE_Encrypt tag (96, in any encoding of its head, as the decoder
+ * accepts): how an encrypted payload is told from a signed one. Only the head is read; the path that
+ * takes the bytes decodes and checks all of them (a malformed item is refused there).
+ */
 export function isEncryptedToTam(bytes: Uint8Array): boolean {
   try {
-    const v = decodeCbor(bytes);
-    return v instanceof CborTag && v.tag === COSE_TAG.COSE_Encrypt;
+    const h = readHead(bytes, 0);
+    return h.major === MT.TAG && h.arg === COSE_TAG.COSE_Encrypt;
   } catch {
     return false;
   }

@@ -93,7 +93,7 @@ export function reportProfileSupported(bytes: Uint8Array, profiles: readonly Sui
   try {
     const v = decodeCbor(bytes);
     if (v instanceof Map) return true;
-    if (!(v instanceof CborTag) || v.tag !== 18 || isEncryptedToTam(bytes)) return false;
+    if (!(v instanceof CborTag) || v.tag !== 18) return false;
     const alg = headerValue(decodeSign1(bytes).headers, COSE_HEADER.alg);
     return profiles.some((p) => p[1] === alg);
   } catch {
