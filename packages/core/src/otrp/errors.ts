@@ -26,9 +26,9 @@ export const OTRP_ERROR_CODES = {
   ERR_UNSUPPORTED_MSG_VERSION: 'Unsupported message version.',
   ERR_TAM_NOT_AUTHORIZED: 'The TAM does not own the SD (tamid does not match the TAM certificate or the SD owner).',
   ERR_SD_NOT_FOUND: 'The SD does not exist.',
-  ERR_AGENT_TEE_UNKNOWN: 'Broker: the TEE named in the request is unknown (§10, -02 §13.1.2).',
-  ERR_AGENT_TEE_BUSY: 'Broker: the TEE is busy; retry later (§10, -02 §13.1.2).',
-  ERR_AGENT_TEE_FAIL: 'Broker: the TEE failed to respond (-02 §13.1.2).',
+  ERR_AGENT_TEE_UNKNOWN: 'Broker: the TEE named in the request is unknown (§10).',
+  ERR_AGENT_TEE_BUSY: 'Broker: the TEE is busy; retry later (§10).',
+  ERR_AGENT_TEE_FAIL: "Broker: the TEE failed to respond (draft -02's Broker error list, dropped in -03; accepted from older Brokers).",
 } as const;
 
 export type OtrpWireErrorCode = keyof typeof OTRP_ERROR_CODES;
