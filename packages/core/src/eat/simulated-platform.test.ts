@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { webCryptoProvider } from '../cose/webcrypto-provider.js';
 import { publicCoseKey } from '../cose/key.js';
 import { coseKeyToSpki } from '../cose/key-pem.js';
-import { createEvidenceSource } from '../teep/attestation-sources.js';
-import { verifyEvidence } from './evidence.js';
+import { coseKeyThumbprint } from '../cose/thumbprint.js';
+import { buildEvidence, verifyEvidence } from './evidence.js';
 import { checkTeepEatProfile, decodeSuitReference } from './teep-profile.js';
 import { simulatedPlatformClaims } from './simulated-platform.js';
 
@@ -31,8 +31,8 @@ test('its claims meet the TEEP EAT profile once signed with a nonce and cnf', as
   const attestationKey = await webCryptoProvider.generateKeyPair('P-256');
   const claims = await simulatedPlatformClaims(platform, identity);
   const nonce = new Uint8Array(32).fill(9);
-  const evidence = await createEvidenceSource({ attestationKey, claims }).attest({ nonce, teepKey: publicCoseKey(identity) });
-  const verified = await verifyEvidence(evidence.payload, { endorsementKeys: [publicCoseKey(attestationKey)], nonce });
+  const evidence = await buildEvidence({ claims: { ...claims, nonce, cnf: { kid: await coseKeyThumbprint(publicCoseKey(identity)) } }, key: attestationKey });
+  const verified = await verifyEvidence(evidence, { endorsementKeys: [publicCoseKey(attestationKey)], nonce });
   checkTeepEatProfile(verified.claims);
   assert.deepEqual(verified.claims.hwmodel, claims.hwmodel);
 });
