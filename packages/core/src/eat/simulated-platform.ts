@@ -6,7 +6,7 @@
  * The TEEP EAT profile (draft-ietf-teep-protocol-26 §5) requires ueid, oemid, hwmodel, hwversion and
  * manifests (cnf and eat_nonce are added per message by core's Evidence source). Here: ueid = type
  * 0x01 (RAND, RFC 9711 §4.2.1) and 16 bytes of SHA-256 over the SPKI of the key the platform is known
- * by; oemid = 16 bytes (the random form, RFC 9711 §4.2.3) derived from a label; one manifests entry,
+ * by; oemid = 16 bytes (the random form, RFC 9711 §4.2) derived from a label; one manifests entry,
  * a SUIT reference (URI and SHA-256 digest) naming this build of the simulation.
  */
 import { coseKeyToSpki } from '../cose/key-pem.js';
@@ -18,7 +18,7 @@ import { suitReferenceManifest } from './teep-profile.js';
 
 /** What names one simulated platform; the byte values are derived from these labels. */
 export interface SimulatedPlatform {
-  /** hwmodel, UTF-8 (at most 32 bytes, RFC 9711 §4.2.4); it should say "simulated". */
+  /** hwmodel, UTF-8 (1..32 bytes, as eat/claims.ts decodes it); it should say "simulated". */
   readonly hwmodel: string;
   /** hwversion (default '1.0'). */
   readonly hwversion?: string;
