@@ -13,6 +13,7 @@ import type { CryptoProvider } from '../cose/crypto-provider.js';
 import type { EatClaims } from '../eat/claims.js';
 import { buildEvidence } from '../eat/evidence.js';
 import { issueAttestationResult, TEEP_EVIDENCE_MEDIA_TYPE } from '../eat/attestation-result.js';
+import { simulatedPlatformClaims, type SimulatedPlatform } from '../eat/simulated-platform.js';
 import type { AttestationVerifier } from '../eat/verifier.js';
 import { coseKeyThumbprint } from '../cose/thumbprint.js';
 import type { AttestationPayload, AttestationRequest, AttestationSource } from './ports.js';
@@ -42,6 +43,29 @@ export function createEvidenceSource(options: EvidenceSourceOptions): Attestatio
       return { format: TEEP_EVIDENCE_MEDIA_TYPE, payload: await evidence(options, request) };
     },
   };
+}
+
+export interface SimulatedPlatformSourceOptions {
+  readonly platform: SimulatedPlatform;
+  /** The key the platform is known by: its ueid is derived from it. */
+  readonly identityKey: CoseKey;
+  readonly attestationKey: CoseKey;
+  readonly provider?: CryptoProvider;
+}
+
+/**
+ * Background-Check Evidence about a simulated platform (eat/simulated-platform.ts): its fixed claims
+ * are computed at the first attestation and kept; a failure is not kept (the next one retries).
+ */
+export function createSimulatedPlatformSource(options: SimulatedPlatformSourceOptions): AttestationSource {
+  const { platform, identityKey, attestationKey, provider } = options;
+  let claims: Promise<EatClaims> | undefined;
+  const load = () =>
+    (claims ??= simulatedPlatformClaims(platform, identityKey, provider).catch((e: unknown) => {
+      claims = undefined;
+      throw e;
+    }));
+  return createEvidenceSource({ attestationKey, claims: load, ...(provider && { provider }) });
 }
 
 export interface PassportSourceOptions extends EvidenceSourceOptions {

@@ -21,10 +21,10 @@
  *   call that changed it (the machine is pure: state in, state out).
  */
 import {
-  coseKeyFromSpki, createAgentSession, createEvidenceSource, createPeerTrust, processAgentTeepMessage, processError, requestPolicyCheck, requestTA,
-  unrequestTA, validateChain, readX5chain, InvalidArgument, publicCoseKey, ReferenceValueVerifier, simulatedPlatformClaims,
+  coseKeyFromSpki, createAgentSession, createPeerTrust, processAgentTeepMessage, processError, requestPolicyCheck, requestTA,
+  unrequestTA, validateChain, readX5chain, InvalidArgument, ReferenceValueVerifier, createSimulatedPlatformSource,
 } from '@otrp/core';
-import type { AgentConfig, AgentSessionState, AgentStepResult, CoseKey, EatClaims, SimulatedPlatform, SuitTrust, TeepProfileName } from '@otrp/core';
+import type { AgentConfig, AgentSessionState, AgentStepResult, CoseKey, SimulatedPlatform, SuitTrust, TeepProfileName } from '@otrp/core';
 import type { AgentEventView, AgentHost, AgentHostContext, BrokerInstruction } from './agent-host-types.js';
 import { createSealedSuitPort } from './sealed-suit-port.js';
 import { TeeStorageFailed } from '../errors.js';
@@ -72,8 +72,6 @@ export function createAgentHost(ctx: AgentHostContext, options: AgentHostOptions
         }
       : {}),
   };
-  const teepPublic = publicCoseKey(keys.keys.teep);
-  let claims: Promise<EatClaims> | undefined;
   const config: AgentConfig = {
     keys: [keys.keys.teep],
     ...(cred.certificates.teep ? { certificateChains: [cred.certificates.teep] } : {}),
@@ -83,10 +81,7 @@ export function createAgentHost(ctx: AgentHostContext, options: AgentHostOptions
     ...(cred.tamAttesterKeys?.length && {
       requireTamAttestation: { verifier: new ReferenceValueVerifier({ endorsementKeys: cred.tamAttesterKeys, referenceValues: {} }) },
     }),
-    attestation: createEvidenceSource({
-      attestationKey: keys.keys.attestation,
-      claims: () => (claims ??= simulatedPlatformClaims(SIMULATED_TEE_MODEL, teepPublic)),
-    }),
+    attestation: createSimulatedPlatformSource({ platform: SIMULATED_TEE_MODEL, identityKey: keys.keys.teep, attestationKey: keys.keys.attestation }),
     tcStore,
     suit: createSealedSuitPort({
       trust: signerTrust,

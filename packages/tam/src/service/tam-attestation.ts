@@ -5,12 +5,12 @@
  * The TAM runs on no attestable hardware here, so, like the device's simulated TEE, it signs Evidence
  * about a **simulated** platform with its attestation key (PKI `tam/attestation/key.pem`): the TEEP
  * EAT profile's claims naming this simulation (SIMULATED_TAM_PLATFORM), eat_nonce = the Agent's
- * challenge and cnf = the TEEP key the QueryRequest is signed with (core createEvidenceSource).
+ * challenge and cnf = the TEEP key the QueryRequest is signed with (core createSimulatedPlatformSource).
  * An Agent that requires TAM attestation appraises it with that key as the endorsement
  * (`otrp device init --require-tam-attestation`).
  */
-import { createEvidenceSource, simulatedPlatformClaims } from '@otrp/core';
-import type { AttestationSource, CoseKey, CryptoProvider, EatClaims, SimulatedPlatform } from '@otrp/core';
+import { createSimulatedPlatformSource } from '@otrp/core';
+import type { AttestationSource, CoseKey, CryptoProvider, SimulatedPlatform } from '@otrp/core';
 
 /** What the TAM's Evidence says about its (simulated) platform. */
 export const SIMULATED_TAM_PLATFORM: SimulatedPlatform = {
@@ -22,10 +22,5 @@ export const SIMULATED_TAM_PLATFORM: SimulatedPlatform = {
 
 /** The TAM's attestation source over its attestation key; claims are fixed per key (ueid from its public key). */
 export function tamAttestationSource(attestationKey: CoseKey, provider?: CryptoProvider): AttestationSource {
-  let claims: Promise<EatClaims> | undefined;
-  return createEvidenceSource({
-    attestationKey,
-    claims: () => (claims ??= simulatedPlatformClaims(SIMULATED_TAM_PLATFORM, attestationKey, provider)),
-    ...(provider && { provider }),
-  });
+  return createSimulatedPlatformSource({ platform: SIMULATED_TAM_PLATFORM, identityKey: attestationKey, attestationKey, ...(provider && { provider }) });
 }
